@@ -1,0 +1,12 @@
+//! annex: a static site generator for annotated releases of official information.
+//!
+//! The pipeline, one module per stage:
+//! `load` (read `site.yaml` and `content/`) → `resolve` (check every
+//! reference, build the graph) → `render` (Markdown with redaction badges,
+//! then Tera templates) → `write` (to a fresh folder, swapped in whole).
+//! `import` fills `content/` from a release's text; `check` and `serve`
+//! reuse the stages.
+
+pub mod diagnostics;
+pub mod markers;
+pub mod model;

@@ -1,0 +1,487 @@
+//! The redaction-marker grammar: what a withholding code looks like in a
+//! release's text, how a list of codes forms one marker group, and the
+//! canonical form each code is counted and looked up under.
+//!
+//! This is the only module that knows the notation. The importer counts with
+//! it, `resolve` validates with it, and the renderer turns its groups into
+//! badges, so all three agree on what a marker is.
+//!
+//! Recognised (see `docs/content.md`):
+//! - section codes with an `s` prefix: `s6(a)`, `s9(2)(g)(i)`, `s9(2)(ba)(i)`,
+//!   `s.9(2)(a)`, `s 9(2)(a)`, `s47F`, `s47E(d)`, optionally followed by the
+//!   Act's abbreviation (`s.9(2)(g) OIA`);
+//! - `section 9(2)(a)` only inside brackets or when it is a whole line,
+//!   because in prose ("section 15A(1)(a) of the OIA refers") it is a citation,
+//!   not a redaction;
+//! - US FOIA exemptions: `(b)(6)`, `(b)(7)(C)`, `b6`, `(b)(7)(c)`;
+//! - bare codes (`9(2)(a)`) inside brackets (`[9(2)(a)]`) or as a whole line;
+//! - `Out of scope`, `Not in scope` (any letter case);
+//! - lists (`s6(a), s6(b)(i)`, `s6(a) and s9(2)(a)`) and codes run into their
+//!   neighbours by extraction (`s9(2)(k)s9(2)(k)Driver`, `OIAs.9(2)(g)`).
+//!
+//! A group keeps its exact printed text; each code also gets a canonical
+//! form (`s9(2)(a)`, `(b)(7)(C)`, `Out of scope`) used for counting.
+
+use std::ops::Range;
+
+/// One code inside a marker group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Code {
+    /// Byte range of the code as printed, within the scanned text.
+    pub span: Range<usize>,
+    /// Canonical form used to look the code up in the grounds table.
+    pub canonical: String,
+}
+
+/// A marker group: one or more codes printed together.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    /// Byte range of the whole group (brackets and separators included).
+    pub span: Range<usize>,
+    pub codes: Vec<Code>,
+}
+
+impl Group {
+    /// The group exactly as printed.
+    pub fn printed<'t>(&self, text: &'t str) -> &'t str {
+        &text[self.span.clone()]
+    }
+}
+
+/// The canonical text for out-of-scope markers.
+pub const OUT_OF_SCOPE: &str = "Out of scope";
+
+/// Finds every marker group in `text`, in order. Groups never span a line
+/// break: each line of a release is scanned on its own terms.
+pub fn scan(text: &str) -> Vec<Group> {
+    let mut groups = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        scan_line(line, line_start, &mut groups);
+        line_start += line.len();
+    }
+    groups
+}
+
+/// Counts codes by canonical form, for lossless checks and statistics.
+pub fn count_codes(text: &str) -> std::collections::BTreeMap<String, usize> {
+    let mut counts = std::collections::BTreeMap::new();
+    for g in scan(text) {
+        for c in g.codes {
+            *counts.entry(c.canonical).or_insert(0) += 1;
+        }
+    }
+    counts
+}
+
+/// Canonical form of a single code as printed in any recognised notation
+/// (`s.9(2)(g) OIA` → `s9(2)(g)`), or `None` if it is not a code.
+pub fn canonical(printed: &str) -> Option<String> {
+    let t = printed.trim().trim_start_matches('[').trim_end_matches(']').trim();
+    let b = t.as_bytes();
+    if let Some((end, canon)) = parse_scope(b, 0) {
+        return (end == b.len()).then_some(canon);
+    }
+    if let Some((end, canon)) = parse_code(t, 0, true) {
+        return (t[end..].trim().is_empty()).then_some(canon);
+    }
+    None
+}
+
+/// The parent of a canonical code (`s9(2)(g)(i)` → `s9(2)(g)`), if it has
+/// one with at least one parenthesised part left. `s9(2)` has no parent:
+/// it is not a ground on its own.
+pub fn parent(canonical: &str) -> Option<String> {
+    let cut = canonical.rfind('(')?;
+    let parent = &canonical[..cut];
+    if parent.contains('(') || parent.starts_with("(b)") {
+        Some(parent.to_string())
+    } else {
+        None
+    }
+}
+
+fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {
+    let body = line.trim_end_matches(['\n', '\r']);
+    // A line that is nothing but codes may use notations that are ambiguous
+    // in prose (`9(2)(a)`, `section 9(2)(a)`).
+    if let Some(group) = whole_line_group(body) {
+        out.push(shift(group, offset));
+        return;
+    }
+    let bytes = body.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if !body.is_char_boundary(i) {
+            i += 1;
+            continue;
+        }
+        if let Some(group) = group_at(body, i, false) {
+            i = group.span.end;
+            out.push(shift(group, offset));
+        } else {
+            i += 1;
+        }
+    }
+}
+
+fn shift(mut g: Group, by: usize) -> Group {
+    g.span = g.span.start + by..g.span.end + by;
+    for c in &mut g.codes {
+        c.span = c.span.start + by..c.span.end + by;
+    }
+    g
+}
+
+/// The whole line as one group, when it holds nothing but codes and separators.
+fn whole_line_group(body: &str) -> Option<Group> {
+    let lead = body.len() - body.trim_start().len();
+    let trimmed = body.trim();
+    if trimmed.is_empty() {
+        return None;
+    }
+    let g = group_at(body, lead, true)?;
+    (g.span.end == lead + trimmed.len()).then_some(g)
+}
+
+/// Parses a group starting exactly at `i`. `lenient` admits bare and
+/// spelled-out codes (used inside brackets and for whole lines).
+fn group_at(text: &str, i: usize, lenient: bool) -> Option<Group> {
+    let bytes = text.as_bytes();
+    if !boundary_before(text, i) {
+        return None;
+    }
+    // `[s9(2)(a)]`, `[9(2)(a), 6(b)]`: brackets make any notation unambiguous.
+    if bytes[i] == b'[' {
+        let close = text[i..].find(']')? + i;
+        let inner = group_at(text, i + 1, true)?;
+        if text[inner.span.end..close].trim().is_empty() {
+            return Some(Group { span: i..close + 1, codes: inner.codes });
+        }
+        return None;
+    }
+    let (end, canonical) = code_at(text, i, lenient)?;
+    let mut codes = vec![Code { span: i..end, canonical }];
+    let mut end = end;
+    // Further codes joined by separators, or run straight on.
+    loop {
+        let rest = &text[end..];
+        let sep_len = separator_len(rest);
+        let next = end + sep_len;
+        match code_at(text, next, lenient) {
+            Some((e, c)) if next < text.len() => {
+                codes.push(Code { span: next..e, canonical: c });
+                end = e;
+            }
+            _ => break,
+        }
+    }
+    Some(Group { span: i..end, codes })
+}
+
+fn code_at(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
+    if i >= text.len() {
+        return None;
+    }
+    parse_scope(text.as_bytes(), i).or_else(|| parse_code(text, i, lenient))
+}
+
+/// Length of a list separator at the start of `rest`: `, `, `; `, ` and `,
+/// ` & `, `/`, plain spaces, or nothing (run-in codes).
+fn separator_len(rest: &str) -> usize {
+    let b = rest.as_bytes();
+    let mut j = 0;
+    while j < b.len() && b[j] == b' ' {
+        j += 1;
+    }
+    if j < b.len() && matches!(b[j], b',' | b';' | b'/' | b'&') {
+        j += 1;
+    } else if rest[j..].starts_with("and ") {
+        j += 3;
+    }
+    while j < b.len() && b[j] == b' ' {
+        j += 1;
+    }
+    j
+}
+
+/// A code may start at `i` when it does not continue a word. Run-ins from
+/// extraction are allowed: after `)` (`s9(2)(k)s9(2)(k)`) and after an
+/// Act's abbreviation (`OIAs.9(2)(g)`).
+fn boundary_before(text: &str, i: usize) -> bool {
+    let before = &text[..i];
+    match before.chars().next_back() {
+        None => true,
+        Some(c) if !c.is_alphanumeric() => true,
+        Some(_) => before.ends_with("OIA") || before.ends_with("LGOIMA") || before.ends_with("FOIA"),
+    }
+}
+
+fn parse_scope(b: &[u8], i: usize) -> Option<(usize, String)> {
+    for phrase in ["out of scope", "not in scope"] {
+        let end = i + phrase.len();
+        if end <= b.len() && b[i..end].eq_ignore_ascii_case(phrase.as_bytes()) {
+            // Not the start of a longer word (`Out of scopes`).
+            if b.get(end).is_some_and(|c| c.is_ascii_alphanumeric()) {
+                return None;
+            }
+            return Some((end, OUT_OF_SCOPE.to_string()));
+        }
+    }
+    None
+}
+
+/// A section code at `i`: prefix, number, optional letter suffix, and
+/// parenthesised parts. Returns the end and the canonical form.
+fn parse_code(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
+    let b = text.as_bytes();
+    let mut j = i;
+    let mut prefixed = false;
+    if starts_with_ci(&b[j..], b"section ") && lenient {
+        j += "section ".len();
+        prefixed = true;
+    } else if matches!(b.get(j), Some(b's' | b'S')) {
+        j += 1;
+        if matches!(b.get(j), Some(b'.')) {
+            j += 1;
+        }
+        if matches!(b.get(j), Some(b' ')) {
+            j += 1;
+        }
+        prefixed = true;
+    }
+    // US FOIA: `(b)(6)`, `(b)(7)(C)`, `b6`, `b(6)`.
+    if !prefixed || b.get(i).is_some_and(|c| *c == b'(' || *c == b'b') {
+        if let Some(r) = parse_foia(b, i) {
+            return Some(r);
+        }
+    }
+    if !prefixed && !lenient {
+        return None;
+    }
+    let num_start = j;
+    while j < b.len() && b[j].is_ascii_digit() && j - num_start < 3 {
+        j += 1;
+    }
+    if j == num_start || b.get(j).is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
+    // Section letter suffix: `15A`, `47F`, `47GA`.
+    let suffix_start = j;
+    while j < b.len() && b[j].is_ascii_uppercase() && j - suffix_start < 2 {
+        j += 1;
+    }
+    let number = &text[num_start..j];
+    let has_suffix = j > suffix_start;
+    let (parts_end, parts) = parse_parts(b, j);
+    if parts.is_empty() && !has_suffix {
+        return None;
+    }
+    // The letter suffix must end the word (`s47F` but not `s4Ever`).
+    if parts.is_empty() && b.get(parts_end).is_some_and(|c| c.is_ascii_alphabetic()) && !has_suffix {
+        return None;
+    }
+    let mut end = parts_end;
+    // A trailing Act abbreviation belongs to the printed code.
+    for act in [" OIA", " LGOIMA", " FOIA"] {
+        if text[end..].starts_with(act) && !b.get(end + act.len()).is_some_and(u8::is_ascii_alphanumeric) {
+            end += act.len();
+            break;
+        }
+    }
+    Some((end, format!("s{number}{parts}")))
+}
+
+/// Parenthesised parts from `j`: `(2)(g)(i)`. One space is allowed before a
+/// part that is a roman numeral, since extraction splits `(g)` and `(i)`.
+fn parse_parts(b: &[u8], mut j: usize) -> (usize, String) {
+    let mut parts = String::new();
+    loop {
+        let start = if b.get(j) == Some(&b' ') && !parts.is_empty() { j + 1 } else { j };
+        if b.get(start) != Some(&b'(') {
+            break;
+        }
+        let mut k = start + 1;
+        while k < b.len() && b[k].is_ascii_alphanumeric() && k - start <= 4 {
+            k += 1;
+        }
+        if k == start + 1 || b.get(k) != Some(&b')') {
+            break;
+        }
+        let part = std::str::from_utf8(&b[start + 1..k]).unwrap_or_default();
+        if start != j && !part.bytes().all(|c| matches!(c, b'i' | b'v' | b'x')) {
+            break;
+        }
+        parts.push('(');
+        parts.push_str(part);
+        parts.push(')');
+        j = k + 1;
+    }
+    (j, parts)
+}
+
+fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
+    let text = std::str::from_utf8(b).ok()?;
+    let (mut j, digit_at) = if b[i..].starts_with(b"(b)(") {
+        (i + 3, None)
+    } else if b[i..].starts_with(b"b(") {
+        (i + 1, None)
+    } else if b.get(i) == Some(&b'b') && b.get(i + 1).is_some_and(|c| (b'1'..=b'9').contains(c)) {
+        (i + 2, Some(i + 1))
+    } else {
+        return None;
+    };
+    let mut canon = String::from("(b)");
+    if let Some(d) = digit_at {
+        canon.push('(');
+        canon.push(b[d] as char);
+        canon.push(')');
+        if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
+            return None;
+        }
+    }
+    let (end, parts) = parse_parts(b, j);
+    if digit_at.is_none() {
+        // The first part must be the exemption number 1-9.
+        let first_ok = parts.len() >= 3 && (b'1'..=b'9').contains(&parts.as_bytes()[1]) && parts.as_bytes()[2] == b')';
+        if !first_ok {
+            return None;
+        }
+    }
+    canon.push_str(&parts);
+    j = end;
+    // `(b)(7)(c)` and `(b)(7)(C)` are the same exemption: the sub-letters of
+    // 552(b)(7) are printed in capitals in the statute.
+    let canon = uppercase_after_seven(&canon);
+    let _ = text;
+    Some((j, canon))
+}
+
+fn uppercase_after_seven(canon: &str) -> String {
+    match canon.strip_prefix("(b)(7)") {
+        Some(rest) => format!("(b)(7){}", rest.to_ascii_uppercase()),
+        None => canon.to_string(),
+    }
+}
+
+fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn printed(text: &str) -> Vec<(String, Vec<String>)> {
+        scan(text)
+            .into_iter()
+            .map(|g| (g.printed(text).to_string(), g.codes.into_iter().map(|c| c.canonical).collect()))
+            .collect()
+    }
+
+    fn canon(text: &str) -> Vec<String> {
+        scan(text).into_iter().flat_map(|g| g.codes).map(|c| c.canonical).collect()
+    }
+
+    #[test]
+    fn single_codes_in_prose() {
+        assert_eq!(
+            printed("The Prime Minister said s6(a)"),
+            vec![("s6(a)".into(), vec!["s6(a)".into()])]
+        );
+        assert_eq!(canon("reset. s9(2)(g)(i)"), vec!["s9(2)(g)(i)"]);
+        assert_eq!(canon("x s9(2)(ba)(i) y"), vec!["s9(2)(ba)(i)"]);
+    }
+
+    #[test]
+    fn a_list_is_one_group() {
+        assert_eq!(
+            printed("16. s6(a), s6(b)(i)"),
+            vec![("s6(a), s6(b)(i)".into(), vec!["s6(a)".into(), "s6(b)(i)".into()])]
+        );
+        assert_eq!(printed("s6(a); s9(2)(a) and s6(b)").len(), 1);
+        assert_eq!(canon("s6(a); s9(2)(a) and s6(b)"), vec!["s6(a)", "s9(2)(a)", "s6(b)"]);
+    }
+
+    #[test]
+    fn separate_groups_when_prose_intervenes() {
+        let got = printed("10. s6(b)(i) was interested in AUKUS s6(b)(i) asked about");
+        assert_eq!(got.len(), 2);
+    }
+
+    #[test]
+    fn agency_notations() {
+        assert_eq!(canon("withheld s.9(2)(a) OIA here"), vec!["s9(2)(a)"]);
+        assert_eq!(printed("withheld s.9(2)(g) OIA here")[0].0, "s.9(2)(g) OIA");
+        assert_eq!(canon("withheld s 9(2)(a) here"), vec!["s9(2)(a)"]);
+        assert_eq!(canon("[s9(2)(a)]"), vec!["s9(2)(a)"]);
+        assert_eq!(printed("a [9(2)(a)] b")[0].0, "[9(2)(a)]");
+        assert_eq!(canon("9(2)(a)"), vec!["s9(2)(a)"]);
+        assert_eq!(canon("  section 9(2)(a)  "), vec!["s9(2)(a)"]);
+        assert_eq!(canon("s47F"), vec!["s47F"]);
+        assert_eq!(canon("s 47E(d)"), vec!["s47E(d)"]);
+    }
+
+    #[test]
+    fn run_in_codes_from_extraction() {
+        assert_eq!(canon("s9(2)(k)s9(2)(k)Driver licensing"), vec!["s9(2)(k)", "s9(2)(k)"]);
+        assert_eq!(canon("under the OIAs.9(2)(g) for"), vec!["s9(2)(g)"]);
+    }
+
+    #[test]
+    fn split_subitem_is_rejoined() {
+        assert_eq!(canon("reset s6(a), s9(2)(g) (i)"), vec!["s6(a)", "s9(2)(g)(i)"]);
+    }
+
+    #[test]
+    fn out_of_scope_in_any_case() {
+        assert_eq!(canon("Out of scope"), vec![OUT_OF_SCOPE]);
+        assert_eq!(canon("- Not in scope"), vec![OUT_OF_SCOPE]);
+        assert_eq!(canon("out of scope"), vec![OUT_OF_SCOPE]);
+    }
+
+    #[test]
+    fn citations_in_prose_are_not_markers() {
+        assert!(scan("(section 15A(1)(a) and (b) of the OIA refers)").is_empty());
+        assert!(scan("- 6(a): to avoid prejudicing the security").is_empty());
+        assert!(scan("sections 9(2) and 10").is_empty());
+        assert!(scan("Thursday 11 July, s6 in the list").is_empty());
+        assert!(scan("bus9(2)(a)").is_empty());
+        assert!(scan("12 s").is_empty());
+    }
+
+    #[test]
+    fn foia_exemptions() {
+        assert_eq!(canon("(b)(6)"), vec!["(b)(6)"]);
+        assert_eq!(canon("redacted (b)(6), (b)(7)(c) here"), vec!["(b)(6)", "(b)(7)(C)"]);
+        assert_eq!(canon("b6"), vec!["(b)(6)"]);
+        assert!(scan("items (a) and (b) apply").is_empty());
+    }
+
+    #[test]
+    fn canonical_and_parent() {
+        assert_eq!(canonical("s.9(2)(g) OIA").as_deref(), Some("s9(2)(g)"));
+        assert_eq!(canonical("Not in scope").as_deref(), Some(OUT_OF_SCOPE));
+        assert_eq!(canonical("hello"), None);
+        assert_eq!(parent("s9(2)(g)(i)").as_deref(), Some("s9(2)(g)"));
+        assert_eq!(parent("s9(2)(g)").as_deref(), Some("s9(2)"));
+        assert_eq!(parent("s6(a)"), None);
+        assert_eq!(parent("(b)(7)(C)").as_deref(), Some("(b)(7)"));
+    }
+
+    #[test]
+    fn spans_point_into_the_text() {
+        let text = "line one\n5. s6(a), s6(b)(i)\n";
+        let g = &scan(text)[0];
+        assert_eq!(g.printed(text), "s6(a), s6(b)(i)");
+        assert_eq!(&text[g.codes[1].span.clone()], "s6(b)(i)");
+    }
+
+    #[test]
+    fn never_panics_on_odd_input() {
+        for s in ["s", "s.", "s (", "s9(", "s9(2", "(b)(", "[", "[s6(a)", "ā s6(ā)", "b", "\u{feff}s6(a)"] {
+            let _ = scan(s);
+            let _ = canonical(s);
+        }
+    }
+}
