@@ -10,3 +10,4 @@
 pub mod diagnostics;
 pub mod markers;
 pub mod model;
+pub mod cmd;
