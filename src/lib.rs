@@ -8,6 +8,7 @@
 //! reuse the stages.
 
 pub mod diagnostics;
+pub mod import;
 pub mod markers;
 pub mod model;
 pub mod cmd;
