@@ -22,7 +22,12 @@ pub fn run(args: Args) -> u8 {
             for d in &diags {
                 eprintln!("{d}");
             }
-            return super::CONTENT_ERRORS;
+            // An unreadable file is the environment's problem, not the text's.
+            return if diags.iter().any(|d| d.code == "io") {
+                super::USAGE
+            } else {
+                super::CONTENT_ERRORS
+            };
         }
     };
     for w in &import.warnings {

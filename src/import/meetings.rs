@@ -122,7 +122,7 @@ pub fn build(
             BuiltMeeting { slug, meta },
         ));
     }
-    built.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    built.sort_by_key(|b| (b.0, b.1));
     let mut meetings: Vec<BuiltMeeting> = built.into_iter().map(|(_, _, m)| m).collect();
     label_sides(&mut meetings);
     (meetings, row_meeting)

@@ -260,8 +260,8 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
 
     // Pages: first pages in order, then each document's layout.
     let mut first_pages: Vec<u32> = Vec::with_capacity(split.len());
-    for d in 0..split.len() {
-        let first = firsts[d].unwrap_or_else(|| match d.checked_sub(1) {
+    for (d, declared_first) in firsts.iter().enumerate() {
+        let first = declared_first.unwrap_or_else(|| match d.checked_sub(1) {
             Some(p) => first_pages[p] + split[p].page_segments().len() as u32,
             None => 1,
         });

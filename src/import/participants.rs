@@ -197,6 +197,12 @@ pub fn participant(item: &str) -> Participant {
         };
     }
     let (name, role) = split_name_role(rest);
+    // A bullet with neither a name nor a code (`Various other staffers`) is
+    // kept as printed, in the name: a participant is someone or a redaction.
+    let (name, role) = match (name, role, &withheld) {
+        (None, Some(r), None) => (Some(r), None),
+        other => (other.0, other.1),
+    };
     // A withheld name leaves only the role.
     let (name, role) = if withheld.is_some() && name.is_some() && role.is_none() {
         (None, name)
@@ -342,7 +348,7 @@ mod tests {
         );
         assert_eq!(
             participant("Various other staffers"),
-            p(None, Some("Various other staffers"), None)
+            p(Some("Various other staffers"), None, None)
         );
     }
 
