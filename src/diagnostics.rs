@@ -73,7 +73,11 @@ impl fmt::Display for Diagnostic {
         };
         // A file-level problem has no position; print line 1, column 1 so the
         // location stays clickable in editors and greppable by scripts.
-        let (line, column) = if self.line == 0 { (1, 1) } else { (self.line, self.column.max(1)) };
+        let (line, column) = if self.line == 0 {
+            (1, 1)
+        } else {
+            (self.line, self.column.max(1))
+        };
         write!(
             f,
             "{}:{}:{}: {}[{}]: {}",
@@ -114,14 +118,19 @@ impl Diagnostics {
     /// Sorts by file and position so output does not depend on thread timing.
     pub fn sort(&mut self) {
         self.0.sort_by(|a, b| {
-            (&a.path, a.line, a.column, a.code, &a.message).cmp(&(&b.path, b.line, b.column, b.code, &b.message))
+            (&a.path, a.line, a.column, a.code, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.code, &b.message))
         });
         self.0.dedup();
     }
     /// The closing count line: `2 errors, 1 warning`.
     pub fn summary(&self) -> String {
         let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-        format!("{}, {}", plural(self.errors(), "error"), plural(self.warnings(), "warning"))
+        format!(
+            "{}, {}",
+            plural(self.errors(), "error"),
+            plural(self.warnings(), "warning")
+        )
     }
 }
 
@@ -149,18 +158,75 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// The closest of `candidates` to `word` by edit distance, when close
+/// enough to be a likely typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    closest(word, candidates, 1).into_iter().next()
+}
+
+/// Up to `n` candidates nearest to `word` (edit distance at most a third
+/// of the word's length, and at least 2), nearest first.
+pub fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    n: usize,
+) -> Vec<&'a str> {
+    let limit = (word.chars().count() / 3).max(2);
+    let mut scored: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, _)| *d <= limit)
+        .collect();
+    scored.sort();
+    scored.into_iter().take(n).map(|(_, c)| c).collect()
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur.push((prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn prints_like_a_compiler_with_hint() {
-        let d = Diagnostic::error("unknown-field", "content/meetings/a.md", "unknown field `titel`")
-            .at(3, 1)
-            .hint("did you mean `title`?");
+        let d = Diagnostic::error(
+            "unknown-field",
+            "content/meetings/a.md",
+            "unknown field `titel`",
+        )
+        .at(3, 1)
+        .hint("did you mean `title`?");
         assert_eq!(
             d.to_string(),
             "content/meetings/a.md:3:1: error[unknown-field]: unknown field `titel`\n  = hint: did you mean `title`?"
+        );
+    }
+
+    #[test]
+    fn suggests_near_names_only() {
+        assert_eq!(
+            did_you_mean("titel", ["title", "date", "scope"]),
+            Some("title")
+        );
+        assert_eq!(did_you_mean("zzzzzz", ["title", "date"]), None);
+        assert_eq!(
+            closest("s6(c)", ["s6(a)", "s6(b)", "s9(2)(a)"], 2),
+            vec!["s6(a)", "s6(b)"]
         );
     }
 

@@ -7,7 +7,12 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod check;
+pub mod cmd;
 pub mod diagnostics;
+pub mod grounds;
+pub mod load;
 pub mod markers;
 pub mod model;
-pub mod cmd;
+pub mod resolve;
+pub mod yaml;

@@ -7,7 +7,11 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Parser)]
-#[command(name = "annex", version, about = "Static sites for annotated releases of official information (OIA / FOI)")]
+#[command(
+    name = "annex",
+    version,
+    about = "Static sites for annotated releases of official information (OIA / FOI)"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -45,4 +49,3 @@ fn main() -> ExitCode {
     };
     ExitCode::from(code)
 }
-

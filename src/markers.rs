@@ -77,7 +77,11 @@ pub fn count_codes(text: &str) -> std::collections::BTreeMap<String, usize> {
 /// Canonical form of a single code as printed in any recognised notation
 /// (`s.9(2)(g) OIA` → `s9(2)(g)`), or `None` if it is not a code.
 pub fn canonical(printed: &str) -> Option<String> {
-    let t = printed.trim().trim_start_matches('[').trim_end_matches(']').trim();
+    let t = printed
+        .trim()
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .trim();
     let b = t.as_bytes();
     if let Some((end, canon)) = parse_scope(b, 0) {
         return (end == b.len()).then_some(canon);
@@ -98,6 +102,61 @@ pub fn parent(canonical: &str) -> Option<String> {
         Some(parent.to_string())
     } else {
         None
+    }
+}
+
+/// The paragraph number a line of a released document starts with, as
+/// printed without its trailing dot: `12. The PM…` → `12`, `2 Prime
+/// Minister…` → `2`, `11.2. That…` → `11.2`. A number of more than three
+/// digits (a year) or one followed by a month name (a date line such as
+/// `9 July 2024`) is not a paragraph number.
+pub fn paragraph_number(line: &str) -> Option<&str> {
+    let t = line.trim_start();
+    let b = t.as_bytes();
+    let mut end = 0;
+    loop {
+        let start = end;
+        while end < b.len() && b[end].is_ascii_digit() {
+            end += 1;
+        }
+        if end == start || end - start > 3 {
+            return None;
+        }
+        // `11.2` continues; `11. ` or `11 ` ends the number.
+        if b.get(end) == Some(&b'.') && b.get(end + 1).is_some_and(u8::is_ascii_digit) {
+            end += 1;
+            continue;
+        }
+        break;
+    }
+    let mut after = end;
+    if b.get(after) == Some(&b'.') {
+        after += 1;
+    }
+    match b.get(after) {
+        None => Some(&t[..end]),
+        Some(b' ' | b'\t' | b'\r' | b'\n') => {
+            // A month name right after a bare number is a date, not a paragraph.
+            let rest = t[after..].trim_start();
+            let month = [
+                "January",
+                "February",
+                "March",
+                "April",
+                "May",
+                "June",
+                "July",
+                "August",
+                "September",
+                "October",
+                "November",
+                "December",
+            ]
+            .iter()
+            .any(|m| rest.starts_with(m));
+            (!(month && after == end)).then_some(&t[..end])
+        }
+        _ => None,
     }
 }
 
@@ -156,12 +215,18 @@ fn group_at(text: &str, i: usize, lenient: bool) -> Option<Group> {
         let close = text[i..].find(']')? + i;
         let inner = group_at(text, i + 1, true)?;
         if text[inner.span.end..close].trim().is_empty() {
-            return Some(Group { span: i..close + 1, codes: inner.codes });
+            return Some(Group {
+                span: i..close + 1,
+                codes: inner.codes,
+            });
         }
         return None;
     }
     let (end, canonical) = code_at(text, i, lenient)?;
-    let mut codes = vec![Code { span: i..end, canonical }];
+    let mut codes = vec![Code {
+        span: i..end,
+        canonical,
+    }];
     let mut end = end;
     // Further codes joined by separators, or run straight on.
     loop {
@@ -170,13 +235,19 @@ fn group_at(text: &str, i: usize, lenient: bool) -> Option<Group> {
         let next = end + sep_len;
         match code_at(text, next, lenient) {
             Some((e, c)) if next < text.len() => {
-                codes.push(Code { span: next..e, canonical: c });
+                codes.push(Code {
+                    span: next..e,
+                    canonical: c,
+                });
                 end = e;
             }
             _ => break,
         }
     }
-    Some(Group { span: i..end, codes })
+    Some(Group {
+        span: i..end,
+        codes,
+    })
 }
 
 fn code_at(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
@@ -213,7 +284,9 @@ fn boundary_before(text: &str, i: usize) -> bool {
     match before.chars().next_back() {
         None => true,
         Some(c) if !c.is_alphanumeric() => true,
-        Some(_) => before.ends_with("OIA") || before.ends_with("LGOIMA") || before.ends_with("FOIA"),
+        Some(_) => {
+            before.ends_with("OIA") || before.ends_with("LGOIMA") || before.ends_with("FOIA")
+        }
     }
 }
 
@@ -278,13 +351,18 @@ fn parse_code(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
         return None;
     }
     // The letter suffix must end the word (`s47F` but not `s4Ever`).
-    if parts.is_empty() && b.get(parts_end).is_some_and(|c| c.is_ascii_alphabetic()) && !has_suffix {
+    if parts.is_empty() && b.get(parts_end).is_some_and(|c| c.is_ascii_alphabetic()) && !has_suffix
+    {
         return None;
     }
     let mut end = parts_end;
     // A trailing Act abbreviation belongs to the printed code.
     for act in [" OIA", " LGOIMA", " FOIA"] {
-        if text[end..].starts_with(act) && !b.get(end + act.len()).is_some_and(u8::is_ascii_alphanumeric) {
+        if text[end..].starts_with(act)
+            && !b
+                .get(end + act.len())
+                .is_some_and(u8::is_ascii_alphanumeric)
+        {
             end += act.len();
             break;
         }
@@ -297,7 +375,11 @@ fn parse_code(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
 fn parse_parts(b: &[u8], mut j: usize) -> (usize, String) {
     let mut parts = String::new();
     loop {
-        let start = if b.get(j) == Some(&b' ') && !parts.is_empty() { j + 1 } else { j };
+        let start = if b.get(j) == Some(&b' ') && !parts.is_empty() {
+            j + 1
+        } else {
+            j
+        };
         if b.get(start) != Some(&b'(') {
             break;
         }
@@ -343,7 +425,9 @@ fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
     let (end, parts) = parse_parts(b, j);
     if digit_at.is_none() {
         // The first part must be the exemption number 1-9.
-        let first_ok = parts.len() >= 3 && (b'1'..=b'9').contains(&parts.as_bytes()[1]) && parts.as_bytes()[2] == b')';
+        let first_ok = parts.len() >= 3
+            && (b'1'..=b'9').contains(&parts.as_bytes()[1])
+            && parts.as_bytes()[2] == b')';
         if !first_ok {
             return None;
         }
@@ -375,12 +459,21 @@ mod tests {
     fn printed(text: &str) -> Vec<(String, Vec<String>)> {
         scan(text)
             .into_iter()
-            .map(|g| (g.printed(text).to_string(), g.codes.into_iter().map(|c| c.canonical).collect()))
+            .map(|g| {
+                (
+                    g.printed(text).to_string(),
+                    g.codes.into_iter().map(|c| c.canonical).collect(),
+                )
+            })
             .collect()
     }
 
     fn canon(text: &str) -> Vec<String> {
-        scan(text).into_iter().flat_map(|g| g.codes).map(|c| c.canonical).collect()
+        scan(text)
+            .into_iter()
+            .flat_map(|g| g.codes)
+            .map(|c| c.canonical)
+            .collect()
     }
 
     #[test]
@@ -397,10 +490,16 @@ mod tests {
     fn a_list_is_one_group() {
         assert_eq!(
             printed("16. s6(a), s6(b)(i)"),
-            vec![("s6(a), s6(b)(i)".into(), vec!["s6(a)".into(), "s6(b)(i)".into()])]
+            vec![(
+                "s6(a), s6(b)(i)".into(),
+                vec!["s6(a)".into(), "s6(b)(i)".into()]
+            )]
         );
         assert_eq!(printed("s6(a); s9(2)(a) and s6(b)").len(), 1);
-        assert_eq!(canon("s6(a); s9(2)(a) and s6(b)"), vec!["s6(a)", "s9(2)(a)", "s6(b)"]);
+        assert_eq!(
+            canon("s6(a); s9(2)(a) and s6(b)"),
+            vec!["s6(a)", "s9(2)(a)", "s6(b)"]
+        );
     }
 
     #[test]
@@ -424,13 +523,19 @@ mod tests {
 
     #[test]
     fn run_in_codes_from_extraction() {
-        assert_eq!(canon("s9(2)(k)s9(2)(k)Driver licensing"), vec!["s9(2)(k)", "s9(2)(k)"]);
+        assert_eq!(
+            canon("s9(2)(k)s9(2)(k)Driver licensing"),
+            vec!["s9(2)(k)", "s9(2)(k)"]
+        );
         assert_eq!(canon("under the OIAs.9(2)(g) for"), vec!["s9(2)(g)"]);
     }
 
     #[test]
     fn split_subitem_is_rejoined() {
-        assert_eq!(canon("reset s6(a), s9(2)(g) (i)"), vec!["s6(a)", "s9(2)(g)(i)"]);
+        assert_eq!(
+            canon("reset s6(a), s9(2)(g) (i)"),
+            vec!["s6(a)", "s9(2)(g)(i)"]
+        );
     }
 
     #[test]
@@ -453,7 +558,10 @@ mod tests {
     #[test]
     fn foia_exemptions() {
         assert_eq!(canon("(b)(6)"), vec!["(b)(6)"]);
-        assert_eq!(canon("redacted (b)(6), (b)(7)(c) here"), vec!["(b)(6)", "(b)(7)(C)"]);
+        assert_eq!(
+            canon("redacted (b)(6), (b)(7)(c) here"),
+            vec!["(b)(6)", "(b)(7)(C)"]
+        );
         assert_eq!(canon("b6"), vec!["(b)(6)"]);
         assert!(scan("items (a) and (b) apply").is_empty());
     }
@@ -478,8 +586,32 @@ mod tests {
     }
 
     #[test]
+    fn paragraph_numbers() {
+        assert_eq!(paragraph_number("12. The PM said"), Some("12"));
+        assert_eq!(paragraph_number("2 Prime Minister Kishida"), Some("2"));
+        assert_eq!(paragraph_number("11.2. The government"), Some("11.2"));
+        assert_eq!(paragraph_number("11"), Some("11"));
+        assert_eq!(paragraph_number("9 July 2024, Washington DC"), None);
+        assert_eq!(paragraph_number("2024 was"), None);
+        assert_eq!(paragraph_number("6(a): to avoid"), None);
+        assert_eq!(paragraph_number("The PM"), None);
+    }
+
+    #[test]
     fn never_panics_on_odd_input() {
-        for s in ["s", "s.", "s (", "s9(", "s9(2", "(b)(", "[", "[s6(a)", "ā s6(ā)", "b", "\u{feff}s6(a)"] {
+        for s in [
+            "s",
+            "s.",
+            "s (",
+            "s9(",
+            "s9(2",
+            "(b)(",
+            "[",
+            "[s6(a)",
+            "ā s6(ā)",
+            "b",
+            "\u{feff}s6(a)",
+        ] {
             let _ = scan(s);
             let _ = canonical(s);
         }

@@ -285,7 +285,9 @@ pub struct MeetingMeta {
 }
 
 /// Whether and how much of a meeting's record was released.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Scope {
     #[default]
@@ -361,7 +363,9 @@ pub struct PassageRef {
 }
 
 /// How a release passage bears on a press claim.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Relation {
     #[default]
@@ -400,7 +404,9 @@ pub struct DocumentMeta {
 }
 
 /// What sort of document it is.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, PartialOrd, Ord, Hash,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum DocumentKind {
     #[default]
@@ -463,7 +469,7 @@ impl PageRange {
     pub fn contains(&self, page: u32) -> bool {
         self.first <= page && page <= self.last
     }
-    pub fn len(&self) -> u32 {
+    pub fn page_count(&self) -> u32 {
         self.last.saturating_sub(self.first) + 1
     }
 }
@@ -516,9 +522,7 @@ impl<'de> Deserialize<'de> for PageRange {
             Text(String),
         }
         match Raw::deserialize(d)? {
-            Raw::Number(n) => format!("{n}")
-                .parse()
-                .map_err(serde::de::Error::custom),
+            Raw::Number(n) => format!("{n}").parse().map_err(serde::de::Error::custom),
             Raw::Text(t) => t.parse().map_err(serde::de::Error::custom),
         }
     }
@@ -537,7 +541,7 @@ pub struct MarkerUse {
     pub column: usize,
     /// The group exactly as printed.
     pub printed: String,
-    /// Index into `Site::grounds` of each code in the group, in order.
+    /// Index into `Content::grounds` of each code in the group, in order.
     pub grounds: Vec<usize>,
 }
 
@@ -573,4 +577,8 @@ pub struct Site {
     pub participant_markers: Vec<Vec<MarkerUse>>,
     /// Everyone named, sorted by name.
     pub people: Vec<Person>,
+    /// Canonical code → index into `content.grounds` (see `grounds::key`).
+    pub ground_index: std::collections::HashMap<String, usize>,
+    /// Per ground: how many marker codes use it, across documents.
+    pub ground_uses: Vec<usize>,
 }

@@ -1,0 +1,447 @@
+//! Stage 2, resolve: check every reference between content files and build
+//! the graph that render, check and the exports read.
+//!
+//! A dangling reference, a duplicate slug or an unknown redaction code is an
+//! error located in the file that makes it; all are collected before
+//! returning. Nothing here renders or writes.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::diagnostics::{closest, line_col, Diagnostic, Diagnostics};
+use crate::grounds;
+use crate::markers;
+use crate::model::{Content, Entry, MarkerUse, Person, Site};
+use crate::yaml;
+
+/// Resolves loaded content into a `Site`. On success the diagnostics hold
+/// warnings only.
+pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let ground_index = grounds::index(&content.grounds);
+
+    let meetings = slug_index(&content.meetings, "meeting", &mut diags);
+    let documents = slug_index(&content.documents, "document", &mut diags);
+    let press = slug_index(&content.press, "press item", &mut diags);
+
+    let codes = CodeChecker {
+        index: &ground_index,
+        grounds: &content.grounds,
+    };
+    let document_markers: Vec<Vec<MarkerUse>> = content
+        .documents
+        .iter()
+        .map(|d| codes.markers(&d.path, &d.body, d.body_line, &mut diags))
+        .collect();
+    // Meeting annotations and the cover letter are rendered with badges
+    // too, so their codes must be known as well.
+    for m in &content.meetings {
+        codes.markers(&m.path, &m.body, m.body_line, &mut diags);
+    }
+    let r = &content.release;
+    codes.markers(&r.path, &r.body, r.body_line, &mut diags);
+
+    let paragraphs: Vec<Vec<String>> = content
+        .documents
+        .iter()
+        .map(|d| {
+            d.body
+                .lines()
+                .filter_map(markers::paragraph_number)
+                .map(str::to_string)
+                .collect()
+        })
+        .collect();
+
+    let mut refs = RefChecker::default();
+    let mut meeting_documents = vec![Vec::new(); content.meetings.len()];
+    let mut document_meetings = vec![Vec::new(); content.documents.len()];
+    let mut press_meetings = vec![Vec::new(); content.press.len()];
+    let mut participant_markers = vec![Vec::new(); content.meetings.len()];
+
+    for (mi, m) in content.meetings.iter().enumerate() {
+        for source in &m.meta.sources {
+            if let Some(di) = refs.get(
+                &documents,
+                &m.path,
+                "document",
+                &source.document,
+                "document",
+                &mut diags,
+            ) {
+                push_unique(&mut meeting_documents[mi], di);
+                push_unique(&mut document_meetings[di], mi);
+                for p in &source.paragraphs {
+                    refs.paragraph(
+                        &m.path,
+                        &content.documents[di],
+                        &paragraphs[di],
+                        p,
+                        &mut diags,
+                    );
+                }
+                if let Some(pages) = source.pages {
+                    let doc = &content.documents[di].meta.pages;
+                    if pages.first < doc.first || pages.last > doc.last {
+                        let (line, col) = refs.locate(&m.path, "pages", &pages.to_string());
+                        diags.push(
+                            Diagnostic::warning(
+                                "page-range",
+                                &m.path,
+                                format!(
+                                    "pages {pages} are outside document `{}` (pages {doc})",
+                                    source.document
+                                ),
+                            )
+                            .at(line, col)
+                            .hint("check the release page numbers"),
+                        );
+                    }
+                }
+            }
+        }
+        for pr in &m.meta.press {
+            if let Some(pi) = refs.get(&press, &m.path, "item", &pr.item, "press item", &mut diags)
+            {
+                push_unique(&mut press_meetings[pi], mi);
+            }
+            for passage in &pr.release {
+                if let Some(di) = refs.get(
+                    &documents,
+                    &m.path,
+                    "document",
+                    &passage.document,
+                    "document",
+                    &mut diags,
+                ) {
+                    refs.paragraph(
+                        &m.path,
+                        &content.documents[di],
+                        &paragraphs[di],
+                        &passage.paragraph,
+                        &mut diags,
+                    );
+                }
+            }
+        }
+        for side in &m.meta.participants {
+            for person in &side.people {
+                if let Some(code) = &person.withheld {
+                    let (line, col) = refs.locate(&m.path, "withheld", code);
+                    let found = codes.markers(&m.path, code, 1, &mut diags);
+                    if found.is_empty() {
+                        diags.push(
+                            Diagnostic::error(
+                                "unknown-code",
+                                &m.path,
+                                format!("`{code}` is not a redaction code"),
+                            )
+                            .at(line, col)
+                            .hint("write the code as the release prints it, e.g. `s6(a)`"),
+                        );
+                    }
+                    participant_markers[mi].extend(found.into_iter().map(|u| MarkerUse {
+                        line,
+                        column: col,
+                        ..u
+                    }));
+                }
+                if person.name.is_none() && person.withheld.is_none() {
+                    let (line, col) = refs.locate(&m.path, "people", "");
+                    diags.push(
+                        Diagnostic::error("missing-field", &m.path, "a participant has neither `name` nor `withheld`")
+                            .at(line, col)
+                            .hint("give the name, or `withheld:` with the code the release prints in its place"),
+                    );
+                }
+            }
+        }
+    }
+    for (di, d) in content.documents.iter().enumerate() {
+        for slug in &d.meta.meetings {
+            if let Some(mi) = refs.get(&meetings, &d.path, "meetings", slug, "meeting", &mut diags)
+            {
+                push_unique(&mut document_meetings[di], mi);
+                push_unique(&mut meeting_documents[mi], di);
+            }
+        }
+    }
+    for row in &content.release.meta.schedule {
+        if let Some(slug) = &row.meeting {
+            refs.get(&meetings, &r.path, "meeting", slug, "meeting", &mut diags);
+        }
+        for doc in &row.documents {
+            if let Some(slug) = &doc.document {
+                refs.get(
+                    &documents, &r.path, "document", slug, "document", &mut diags,
+                );
+            }
+        }
+    }
+    for g in &r.meta.grounds_cited {
+        if !ground_index.contains_key(&grounds::key(&g.code)) {
+            let (line, col) = refs.locate(&r.path, "code", &g.code);
+            diags.push(codes.unknown(&r.path, &g.code, line, col));
+        }
+    }
+
+    if diags.has_errors() {
+        diags.sort();
+        return Err(diags);
+    }
+
+    let mut order: Vec<usize> = (0..content.meetings.len()).collect();
+    let ms = &content.meetings;
+    order.sort_by(|&a, &b| {
+        let key = |i: usize| {
+            (
+                &ms[i].meta.date,
+                ms[i].meta.start.as_deref().unwrap_or(""),
+                &ms[i].meta.title,
+                &ms[i].slug,
+            )
+        };
+        key(a).cmp(&key(b))
+    });
+    let rank: Vec<usize> = {
+        let mut rank = vec![0; order.len()];
+        for (pos, &mi) in order.iter().enumerate() {
+            rank[mi] = pos;
+        }
+        rank
+    };
+    for list in document_meetings
+        .iter_mut()
+        .chain(press_meetings.iter_mut())
+    {
+        list.sort_by_key(|&mi| rank[mi]);
+    }
+    for list in meeting_documents.iter_mut() {
+        list.sort_by_key(|&di| (content.documents[di].meta.pages.first, di));
+    }
+
+    let mut ground_uses = vec![0; content.grounds.len()];
+    for u in document_markers.iter().flatten() {
+        for &g in &u.grounds {
+            ground_uses[g] += 1;
+        }
+    }
+
+    let people = people(&content, &order);
+    diags.sort();
+    Ok((
+        Site {
+            meeting_order: order,
+            meeting_documents,
+            document_meetings,
+            press_meetings,
+            document_markers,
+            participant_markers,
+            people,
+            ground_index,
+            ground_uses,
+            content,
+        },
+        diags,
+    ))
+}
+
+/// Slug → index for one kind; a repeated slug is an error naming both files.
+fn slug_index<M>(
+    entries: &[Entry<M>],
+    what: &str,
+    diags: &mut Diagnostics,
+) -> HashMap<String, usize> {
+    let mut index: HashMap<String, usize> = HashMap::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        if let Some(&first) = index.get(&e.slug) {
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-slug",
+                    &e.path,
+                    format!("{what} slug `{}` is already used by {}", e.slug, entries[first].path.display()),
+                )
+                .hint("two files would be written to the same URL: rename one, or set a different `slug:`"),
+            );
+        } else {
+            index.insert(e.slug.clone(), i);
+        }
+    }
+    index
+}
+
+fn push_unique(list: &mut Vec<usize>, i: usize) {
+    if !list.contains(&i) {
+        list.push(i);
+    }
+}
+
+/// Looks up redaction codes in the grounds table.
+struct CodeChecker<'a> {
+    index: &'a HashMap<String, usize>,
+    grounds: &'a [crate::model::Ground],
+}
+
+impl CodeChecker<'_> {
+    /// Every marker group in `body`, located in the file; unknown codes are
+    /// reported and left out of the group's grounds.
+    fn markers(
+        &self,
+        path: &Path,
+        body: &str,
+        body_line: usize,
+        diags: &mut Diagnostics,
+    ) -> Vec<MarkerUse> {
+        let mut found = Vec::new();
+        for group in markers::scan(body) {
+            let (line, column) = line_col(body, group.span.start);
+            let line = line + body_line - 1;
+            let mut ground_ids = Vec::with_capacity(group.codes.len());
+            for code in &group.codes {
+                match self.index.get(&code.canonical) {
+                    Some(&g) => ground_ids.push(g),
+                    None => {
+                        let (l, c) = line_col(body, code.span.start);
+                        diags.push(self.unknown(
+                            path,
+                            &body[code.span.clone()],
+                            l + body_line - 1,
+                            c,
+                        ));
+                    }
+                }
+            }
+            found.push(MarkerUse {
+                line,
+                column,
+                printed: group.printed(body).to_string(),
+                grounds: ground_ids,
+            });
+        }
+        found
+    }
+
+    fn unknown(&self, path: &Path, printed: &str, line: usize, column: usize) -> Diagnostic {
+        let near = closest(
+            &grounds::key(printed),
+            self.grounds.iter().map(|g| g.code.as_str()),
+            3,
+        );
+        let hint = if near.is_empty() {
+            "add the code to `grounds.codes` in site.yaml, or choose the preset of the Act the release cites".to_string()
+        } else {
+            format!(
+                "closest known codes: {}; or add the code to `grounds.codes` in site.yaml",
+                near.iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        };
+        Diagnostic::error(
+            "unknown-code",
+            path,
+            format!("unknown redaction code `{printed}`"),
+        )
+        .at(line, column)
+        .hint(hint)
+    }
+}
+
+/// Checks references, reading a file's text again only to locate an error.
+#[derive(Default)]
+struct RefChecker {
+    texts: HashMap<std::path::PathBuf, String>,
+}
+
+impl RefChecker {
+    fn get(
+        &mut self,
+        index: &HashMap<String, usize>,
+        path: &Path,
+        key: &str,
+        slug: &str,
+        what: &str,
+        diags: &mut Diagnostics,
+    ) -> Option<usize> {
+        if let Some(&i) = index.get(slug) {
+            return Some(i);
+        }
+        let (line, col) = self.locate(path, key, slug);
+        let mut known: Vec<&str> = index.keys().map(String::as_str).collect();
+        known.sort_unstable();
+        let hint = match closest(slug, known.iter().copied(), 1).first() {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => format!("create the {what}, or correct the slug (the file name without `.md`)"),
+        };
+        diags.push(
+            Diagnostic::error(
+                "dangling-ref",
+                path,
+                format!("no {what} with slug `{slug}`"),
+            )
+            .at(line, col)
+            .hint(hint),
+        );
+        None
+    }
+
+    fn paragraph(
+        &mut self,
+        path: &Path,
+        doc: &Entry<crate::model::DocumentMeta>,
+        known: &[String],
+        p: &str,
+        diags: &mut Diagnostics,
+    ) {
+        if known.iter().any(|k| k == p) {
+            return;
+        }
+        let (line, col) = self.locate(path, "paragraph", p);
+        diags.push(
+            Diagnostic::error(
+                "dangling-ref",
+                path,
+                format!("document `{}` has no paragraph numbered `{p}`", doc.slug),
+            )
+            .at(line, col)
+            .hint("use a paragraph number as printed in the document (its anchor is #p<number>)"),
+        );
+    }
+
+    fn locate(&mut self, path: &Path, key: &str, value: &str) -> (usize, usize) {
+        let text = self
+            .texts
+            .entry(path.to_path_buf())
+            .or_insert_with(|| std::fs::read_to_string(path).unwrap_or_default());
+        yaml::locate(text, key, value)
+    }
+}
+
+/// Everyone named in a participants list, merged by name.
+fn people(content: &Content, order: &[usize]) -> Vec<Person> {
+    let mut by_name: BTreeMap<String, Person> = BTreeMap::new();
+    for &mi in order {
+        for side in &content.meetings[mi].meta.participants {
+            for p in &side.people {
+                let Some(name) = &p.name else { continue };
+                let person = by_name.entry(name.clone()).or_insert_with(|| Person {
+                    name: name.clone(),
+                    roles: Vec::new(),
+                    sides: Vec::new(),
+                    meetings: Vec::new(),
+                });
+                if let Some(role) = &p.role {
+                    if !person.roles.contains(role) {
+                        person.roles.push(role.clone());
+                    }
+                }
+                if !person.sides.contains(&side.side) {
+                    person.sides.push(side.side.clone());
+                }
+                push_unique(&mut person.meetings, mi);
+            }
+        }
+    }
+    by_name.into_values().collect()
+}
