@@ -7,6 +7,7 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod check;
 pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
