@@ -512,3 +512,34 @@ fn the_binary_reports_a_missing_file_as_a_diagnostic() {
         "{stderr}"
     );
 }
+
+/// The committed release and documents are the importer's output, untouched:
+/// hand-finishing happens in meetings and press items only, so the content
+/// stays reproducible from the seed.
+#[test]
+fn committed_release_and_documents_are_exactly_the_importers_output() {
+    let (dir, _) = imported();
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    assert_eq!(
+        read(dir.path(), "release.md"),
+        read(&committed, "release.md"),
+        "content/release.md"
+    );
+    let fresh = folder(dir.path(), "documents");
+    let kept = folder(&committed, "documents");
+    assert_eq!(
+        fresh.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        kept.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in fresh.iter().zip(&kept) {
+        assert_eq!(a, b, "content/documents/{name} differs from a fresh import");
+    }
+    // Meetings keep the importer's names.
+    let names = |d: &Path| {
+        folder(d, "meetings")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(dir.path()), names(&committed));
+}
