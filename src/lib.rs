@@ -7,11 +7,14 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod build;
 pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
 pub mod load;
 pub mod markers;
 pub mod model;
+pub mod render;
 pub mod resolve;
+pub mod write;
 pub mod yaml;
