@@ -474,9 +474,11 @@ pub fn body(doc: &SplitDocument, pages: &[u32]) -> String {
 /// the first row of each table.
 pub fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut in_table = false;
+    let mut in_header = false;
     for (raw, text) in lines {
         if !normalise::carries_content(text) {
             in_table = false;
+            in_header = false;
             push_blank(out);
             continue;
         }
@@ -494,9 +496,38 @@ pub fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = (&'a st
             // A table ends at the first line that is not a row.
             push_blank(out);
             in_table = false;
+        } else if let Some(prev) = out.last().filter(|l| !l.is_empty()) {
+            // Markdown would run a message header, an address or a signature
+            // block into one paragraph; a blank line keeps the release's lines.
+            if in_header || separate_lines(prev, text) {
+                push_blank(out);
+            }
+        }
+        if header_value(text, "From:").is_some() {
+            in_header = true;
         }
         out.push(text.to_string());
     }
+}
+
+/// Whether two consecutive lines are separate lines of a block (`New Zealand
+/// Embassy` / `July 2024`) rather than one paragraph wrapped: both short,
+/// neither a list item, and the second not continuing a sentence.
+fn separate_lines(prev: &str, next: &str) -> bool {
+    let short = |t: &str| t.split_whitespace().count() <= 6;
+    let list_item = |t: &str| {
+        let t = t.trim_start();
+        let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        t.starts_with("- ")
+            || t.starts_with("* ")
+            || (digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")))
+    };
+    short(prev)
+        && short(next)
+        && !list_item(prev)
+        && !list_item(next)
+        && !prev.trim_end().ends_with([',', ';', '-', '–'])
+        && !next.trim_start().starts_with(char::is_lowercase)
 }
 
 fn push_blank(out: &mut Vec<String>) {
@@ -559,6 +590,29 @@ mod tests {
         assert_eq!(docs[2].author.as_deref(), Some("POST"));
         assert_eq!(docs[2].date.as_deref(), Some("2024-07-16"));
         assert_eq!(docs[2].classification.as_deref(), Some("RESTRICTED"));
+    }
+
+    #[test]
+    fn blocks_of_short_lines_stay_separate_lines() {
+        let mut out = Vec::new();
+        let lines = [
+            "From: POST",
+            "To: DESK",
+            "Cc: A long list of addressees that runs on and on and on",
+            "",
+            "New Zealand Embassy",
+            "Washington DC",
+            "",
+            "36 s6(a) the task of",
+            "organising and chairing of this year's meeting fell to New Zealand.",
+            "- a",
+            "- b",
+        ];
+        push_lines(&mut out, lines.iter().map(|l| (*l, *l)));
+        assert_eq!(
+            finish(out),
+            "From: POST\n\nTo: DESK\n\nCc: A long list of addressees that runs on and on and on\n\nNew Zealand Embassy\n\nWashington DC\n\n36 s6(a) the task of\norganising and chairing of this year's meeting fell to New Zealand.\n- a\n- b\n"
+        );
     }
 
     #[test]
