@@ -470,6 +470,36 @@ pub fn body(doc: &SplitDocument, pages: &[u32]) -> String {
     finish(out)
 }
 
+/// Notes on a body's paragraph numbering as released: numbers printed
+/// twice, and runs of numbers that do not appear (withheld or unnumbered
+/// pages). Sub-paragraphs (`11.2`) have their own numbering and are skipped.
+pub fn numbering_notes(body: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last: Option<u32> = None;
+    for line in body.lines() {
+        let Some(n) = markers::paragraph_number(line).and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !seen.insert(n) {
+            notes.push(format!(
+                "Paragraph number {n} is printed twice in the release; both are kept as printed (the second is anchored p{n}-2)."
+            ));
+        } else if let Some(prev) = last.filter(|p| n > p + 1) {
+            let gap = if n == prev + 2 {
+                format!("paragraph {}", prev + 1)
+            } else {
+                format!("paragraphs {}-{}", prev + 1, n - 1)
+            };
+            notes.push(format!(
+                "Paragraph numbers jump from {prev} to {n}: no {gap} in the released text (withheld, out of scope, or printed without a number)."
+            ));
+        }
+        last = Some(last.map_or(n, |p| p.max(n)));
+    }
+    notes
+}
+
 /// Appends lines, collapsing blank runs and adding a separator row under
 /// the first row of each table.
 pub fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = (&'a str, &'a str)>) {
@@ -613,6 +643,15 @@ mod tests {
             finish(out),
             "From: POST\n\nTo: DESK\n\nCc: A long list of addressees that runs on and on and on\n\nNew Zealand Embassy\n\nWashington DC\n\n36 s6(a) the task of\norganising and chairing of this year's meeting fell to New Zealand.\n- a\n- b\n"
         );
+    }
+
+    #[test]
+    fn numbering_repeats_and_gaps_are_noted() {
+        let notes = numbering_notes("1. a\n\n2 b\n\n2 c\n\n5. d\n\n11.2. e\n\n7 f\n");
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].contains("2 is printed twice"));
+        assert!(notes[1].contains("from 2 to 5") && notes[1].contains("paragraphs 3-4"));
+        assert!(notes[2].contains("no paragraph 6 "));
     }
 
     #[test]

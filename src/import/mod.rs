@@ -484,6 +484,8 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             .title
             .as_deref()
             .map(|t| slug::strip_kind_prefix(t).unwrap_or_else(|| t.to_string()));
+        let body = documents::body(doc, &layout.markers);
+        notes.extend(documents::numbering_notes(&body));
         let meta = DocumentMeta {
             title: title
                 .unwrap_or_else(|| format!("Untitled document, page {}", layout.effective.first)),
@@ -496,7 +498,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             meetings: doc_meetings,
             notes,
         };
-        let body = documents::body(doc, &layout.markers);
+
         bodies.push_str(&body);
         files.insert(
             PathBuf::from("documents").join(format!("{}.md", doc_slugs[d])),
