@@ -8,9 +8,11 @@
 //! reuse the stages.
 
 pub mod build;
+pub mod check;
 pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
+pub mod import;
 pub mod load;
 pub mod markers;
 pub mod model;
