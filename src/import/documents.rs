@@ -62,6 +62,9 @@ pub struct SplitDocument {
     pub segments: Vec<Vec<SourceLine>>,
     /// Page stamps inside the document.
     pub stamps: usize,
+    /// The release page of each segment, when the source marks pages
+    /// itself with `<!-- page N -->` lines (a PDF import), else `None`.
+    pub segment_pages: Vec<Option<u32>>,
     /// Whether any line beyond title, header and signature has released
     /// words (text that is not a redaction marker).
     pub has_released_text: bool,
@@ -85,6 +88,7 @@ impl SplitDocument {
             classification: None,
             segments: vec![Vec::new()],
             stamps: 0,
+            segment_pages: vec![None],
             has_released_text: false,
             signed: false,
             continuation_left: 0,
@@ -110,6 +114,13 @@ impl SplitDocument {
             segs.pop();
         }
         segs
+    }
+
+    /// The release page of each page segment, when the source marked
+    /// every one of them with a `<!-- page N -->` line.
+    pub fn explicit_pages(&self) -> Option<Vec<u32>> {
+        let n = self.page_segments().len();
+        self.segment_pages.iter().take(n).copied().collect()
     }
 
     fn push(&mut self, line: &SourceLine) {
@@ -200,13 +211,62 @@ fn has_words_outside_markers(text: &str) -> bool {
 
 /// Splits the documents part of the source (everything after the schedule).
 pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
+    split_from_page(lines, None)
+}
+
+/// The page number of a `<!-- page N -->` line (written by the PDF reader,
+/// which knows each page's number exactly).
+pub fn page_marker(text: &str) -> Option<u32> {
+    text.trim()
+        .strip_prefix("<!-- page ")?
+        .strip_suffix(" -->")?
+        .parse()
+        .ok()
+}
+
+/// Other comment lines the PDF reader writes (page furniture, OCR notes):
+/// kept in place, never a document's start or structure.
+fn is_comment_line(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
+/// `split`, for a source that marks its pages with `<!-- page N -->` lines;
+/// `page` is the page in effect where `lines` begin.
+pub fn split_from_page(lines: &[SourceLine], mut page: Option<u32>) -> Vec<SplitDocument> {
     let mut docs: Vec<SplitDocument> = Vec::new();
+    let mut pending: Vec<SourceLine> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
+        if let Some(n) = page_marker(text) {
+            page = Some(n);
+            if let Some(doc) = docs.last_mut() {
+                if doc.segments.last().is_some_and(|s| {
+                    s.iter()
+                        .any(|l| normalise::carries_content(&l.text) && !is_comment_line(&l.text))
+                }) {
+                    doc.segments.push(Vec::new());
+                    doc.segment_pages.push(Some(n));
+                } else if let Some(last) = doc.segment_pages.last_mut() {
+                    *last = Some(n);
+                }
+            }
+            continue;
+        }
+        // A page's comment lines (its furniture, an OCR note) go with the
+        // page's first content line, into whichever document that is.
+        if is_comment_line(text) || (!pending.is_empty() && !normalise::carries_content(text)) {
+            pending.push(line.clone());
+            continue;
+        }
         if normalise::is_page_stamp(text) {
             if let Some(doc) = docs.last_mut() {
+                for l in pending.drain(..) {
+                    doc.push(&l);
+                }
                 doc.stamps += 1;
                 doc.segments.push(Vec::new());
+                doc.segment_pages.push(None);
             }
             continue;
         }
@@ -250,10 +310,14 @@ pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
                 Some(_) => None,
             }
         };
-        if let Some(doc) = starts {
+        if let Some(mut doc) = starts {
+            doc.segment_pages = vec![page];
             docs.push(doc);
         }
         let Some(doc) = docs.last_mut() else { continue };
+        for l in pending.drain(..) {
+            doc.push(&l);
+        }
         let had_content = doc.has_content();
         doc.push(line);
         if is_signoff(text) && had_content {
@@ -262,6 +326,11 @@ pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
             doc.author = Some(text.to_string());
         } else if !is_header_line(doc, text) && has_words_outside_markers(text) {
             doc.has_released_text = true;
+        }
+    }
+    if let Some(doc) = docs.last_mut() {
+        for l in pending.drain(..) {
+            doc.push(&l);
         }
     }
     for doc in &mut docs {
