@@ -7,6 +7,7 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod build;
 pub mod check;
 pub mod cmd;
 pub mod diagnostics;
@@ -15,5 +16,7 @@ pub mod import;
 pub mod load;
 pub mod markers;
 pub mod model;
+pub mod render;
 pub mod resolve;
+pub mod write;
 pub mod yaml;
