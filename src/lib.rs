@@ -14,4 +14,5 @@ pub mod load;
 pub mod markers;
 pub mod model;
 pub mod resolve;
+pub mod serve;
 pub mod yaml;
