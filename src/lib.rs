@@ -7,9 +7,11 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod check;
 pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
+pub mod import;
 pub mod load;
 pub mod markers;
 pub mod model;

@@ -1,0 +1,430 @@
+//! `annex check`: what `build` validates, plus the checks a careful editor
+//! would make by hand — numbering, coverage, page ranges against the
+//! schedule, and every link and anchor of the rendered site.
+//!
+//! Releases are often inconsistent with themselves, so the content checks
+//! here are warnings: they point at something to look at, not something
+//! the publisher may "fix" away from what the release says.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::grounds;
+use crate::markers;
+use crate::model::{Scope, Site};
+use crate::yaml;
+
+/// Content-level checks on a resolved site (all warnings).
+pub fn content(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    unused_grounds(site, &mut diags);
+    paragraph_numbering(site, &mut diags);
+    coverage(site, &mut diags);
+    page_ranges(site, &mut diags);
+    diags.sort();
+    diags
+}
+
+/// Codes the site declares itself (or the letter cites) that no marker uses.
+/// Preset codes are not reported: a preset lists a whole Act.
+fn unused_grounds(site: &Site, diags: &mut Diagnostics) {
+    let c = &site.content;
+    let used: BTreeSet<usize> = site
+        .document_markers
+        .iter()
+        .flatten()
+        .chain(site.participant_markers.iter().flatten())
+        .flat_map(|u| u.grounds.iter().copied())
+        .collect();
+    let is_used = |code: &str| {
+        site.ground_index
+            .get(&grounds::key(code))
+            .is_some_and(|i| used.contains(i))
+    };
+    let config_path = c.root.join("site.yaml");
+    let config_text = std::fs::read_to_string(&config_path).unwrap_or_default();
+    for g in &c.config.grounds.codes {
+        if !is_used(&g.code) {
+            let (line, col) = yaml::locate(&config_text, "code", &g.code);
+            diags.push(
+                Diagnostic::warning(
+                    "unused-ground",
+                    shown(&config_path),
+                    format!("ground `{}` is declared but never used", g.code),
+                )
+                .at(line, col)
+                .hint(
+                    "remove it from `grounds.codes`, or check the documents for a misprinted code",
+                ),
+            );
+        }
+    }
+    let release_text = std::fs::read_to_string(&c.release.path).unwrap_or_default();
+    for g in &c.release.meta.grounds_cited {
+        if !is_used(&g.code) {
+            let (line, col) = yaml::locate(&release_text, "code", &g.code);
+            diags.push(
+                Diagnostic::warning(
+                    "unused-ground",
+                    &c.release.path,
+                    format!("the letter cites `{}` but no released document uses it", g.code),
+                )
+                .at(line, col)
+                .hint("check the documents for the code as printed; keep the citation if the letter really says so"),
+            );
+        }
+    }
+}
+
+/// Gaps and repeats in each document's top-level paragraph numbers.
+fn paragraph_numbering(site: &Site, diags: &mut Diagnostics) {
+    for d in &site.content.documents {
+        let mut last: Option<u32> = None;
+        let mut seen: HashMap<u32, usize> = HashMap::new();
+        for (i, line) in d.body.lines().enumerate() {
+            let Some(number) = markers::paragraph_number(line) else {
+                continue;
+            };
+            // Sub-paragraphs (`11.2`) follow their own numbering.
+            let Ok(n) = number.parse::<u32>() else {
+                continue;
+            };
+            let file_line = d.body_line + i;
+            if let Some(&first) = seen.get(&n) {
+                diags.push(
+                    Diagnostic::warning("numbering", &d.path, format!("paragraph {n} is numbered again (first at line {first})"))
+                        .at(file_line, 1)
+                        .hint("releases repeat numbers by mistake; keep it as released and say so in `notes`"),
+                );
+            } else if let Some(prev) = last {
+                if n > prev + 1 {
+                    diags.push(
+                        Diagnostic::warning(
+                            "numbering",
+                            &d.path,
+                            format!("paragraph numbers jump from {prev} to {n}"),
+                        )
+                        .at(file_line, 1)
+                        .hint("paragraphs may have been withheld or lost in extraction; compare with the release"),
+                    );
+                }
+            }
+            seen.entry(n).or_insert(file_line);
+            last = Some(last.map_or(n, |p| p.max(n)));
+        }
+    }
+}
+
+/// Meetings with no document, and press items that report no meeting.
+fn coverage(site: &Site, diags: &mut Diagnostics) {
+    let c = &site.content;
+    for (mi, m) in c.meetings.iter().enumerate() {
+        if site.meeting_documents[mi].is_empty() && m.meta.scope != Scope::Excluded {
+            diags.push(
+                Diagnostic::warning("no-document", &m.path, "no released document covers this meeting")
+                    .hint("add `sources:` naming the documents, or set `scope: excluded` / `withheld-in-full` with a `scope_note`"),
+            );
+        }
+    }
+    for (pi, p) in c.press.iter().enumerate() {
+        if site.press_meetings[pi].is_empty() {
+            diags.push(
+                Diagnostic::warning("no-meeting", &p.path, "no meeting cites this press item")
+                    .hint("add it to the `press:` list of the meetings it reports"),
+            );
+        }
+    }
+}
+
+/// Documents whose release pages overlap each other, or leave gaps or
+/// disagree with the schedule.
+fn page_ranges(site: &Site, diags: &mut Diagnostics) {
+    let c = &site.content;
+    let mut docs: Vec<(u32, u32, usize)> = c
+        .documents
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.meta.pages.first, d.meta.pages.last, i))
+        .collect();
+    docs.sort();
+    for pair in docs.windows(2) {
+        let (a, b) = (&c.documents[pair[0].2], &c.documents[pair[1].2]);
+        if pair[1].0 <= pair[0].1 {
+            diags.push(
+                Diagnostic::warning(
+                    "pages",
+                    &b.path,
+                    format!("release pages {} overlap `{}` (pages {})", b.meta.pages, a.slug, a.meta.pages),
+                )
+                .hint("check the page range against the release; if the release itself is inconsistent, add a note"),
+            );
+        } else if pair[1].0 > pair[0].1 + 1 {
+            diags.push(
+                Diagnostic::warning(
+                    "pages",
+                    &b.path,
+                    format!(
+                        "release pages {}-{} are in no document",
+                        pair[0].1 + 1,
+                        pair[1].0 - 1
+                    ),
+                )
+                .hint("a document may be missing from content/documents"),
+            );
+        }
+    }
+    let by_slug: HashMap<&str, &crate::model::Document> =
+        c.documents.iter().map(|d| (d.slug.as_str(), d)).collect();
+    let release_text = std::fs::read_to_string(&c.release.path).unwrap_or_default();
+    for row in &c.release.meta.schedule {
+        for sd in &row.documents {
+            let (Some(slug), Some(pages)) = (&sd.document, sd.pages) else {
+                continue;
+            };
+            let Some(doc) = by_slug.get(slug.as_str()) else {
+                continue;
+            };
+            if pages != doc.meta.pages {
+                let (line, col) = yaml::locate(&release_text, "pages", &pages.to_string());
+                diags.push(
+                    Diagnostic::warning(
+                        "pages",
+                        &c.release.path,
+                        format!("the schedule gives pages {pages} for `{slug}`, whose own range is {}", doc.meta.pages),
+                    )
+                    .at(line, col)
+                    .hint("keep what the release says; record the inconsistency in the document's `notes`"),
+                );
+            }
+        }
+    }
+}
+
+/// Broken internal links and `#anchors` in a rendered site. `files` maps
+/// each output file's path relative to the output root
+/// (`meetings/x/index.html`, `style.css`) to its bytes; links in the
+/// `.html` files are resolved as a browser would against the page's URL.
+pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let pages: BTreeMap<&Path, &str> = files
+        .iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "html"))
+        .filter_map(|(p, b)| Some((p.as_path(), std::str::from_utf8(b).ok()?)))
+        .collect();
+    let ids: HashMap<&Path, BTreeSet<&str>> = pages
+        .iter()
+        .map(|(p, html)| (*p, attribute_values(html, "id").map(|(_, v)| v).collect()))
+        .collect();
+    for (&page, &html) in &pages {
+        for (offset, href) in attribute_values(html, "href").chain(attribute_values(html, "src")) {
+            if is_external(href) {
+                continue;
+            }
+            let href = decode_entities(href);
+            let (target_path, fragment) = split_fragment(&href);
+            let target = if target_path.is_empty() {
+                Some(page.to_path_buf())
+            } else {
+                resolve_link(page, target_path)
+            };
+            let (line, col) = crate::diagnostics::line_col(html, offset);
+            let Some(target) = target else {
+                diags.push(
+                    Diagnostic::error(
+                        "broken-link",
+                        page,
+                        format!("link `{href}` leaves the site"),
+                    )
+                    .at(line, col)
+                    .hint("internal links must be relative and stay inside the output folder"),
+                );
+                continue;
+            };
+            let exists = files.contains_key(&target);
+            if !exists {
+                diags.push(
+                    Diagnostic::error(
+                        "broken-link",
+                        page,
+                        format!("link `{href}` points to a missing page"),
+                    )
+                    .at(line, col)
+                    .hint(
+                        "the target is not part of the built site: check the slug or the template",
+                    ),
+                );
+                continue;
+            }
+            if let Some(fragment) = fragment.filter(|f| !f.is_empty()) {
+                if let Some(target_ids) = ids.get(target.as_path()) {
+                    if !target_ids.contains(fragment) {
+                        diags.push(
+                            Diagnostic::error(
+                                "broken-anchor",
+                                page,
+                                format!(
+                                    "anchor `#{fragment}` does not exist in {}",
+                                    target.display()
+                                ),
+                            )
+                            .at(line, col)
+                            .hint("check the paragraph or page number the link points to"),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    diags.sort();
+    diags
+}
+
+fn is_external(href: &str) -> bool {
+    let lower = href.trim_start().to_ascii_lowercase();
+    lower.starts_with("http://")
+        || lower.starts_with("https://")
+        || lower.starts_with("mailto:")
+        || lower.starts_with("tel:")
+        || lower.starts_with("data:")
+        || lower.starts_with("//")
+}
+
+fn split_fragment(href: &str) -> (&str, Option<&str>) {
+    let href = href.split('?').next().unwrap_or_default();
+    match href.split_once('#') {
+        Some((path, frag)) => (path, Some(frag)),
+        None => (href, None),
+    }
+}
+
+/// The output file a relative link from `page` reaches, or `None` when it
+/// climbs above the output root. Folder links mean their `index.html`.
+fn resolve_link(page: &Path, href: &str) -> Option<PathBuf> {
+    if href.starts_with('/') {
+        return None;
+    }
+    let mut parts: Vec<String> = page
+        .parent()
+        .map(|p| p.iter().map(|s| s.to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
+    for seg in href.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            s => parts.push(percent_decode(s)),
+        }
+    }
+    let mut path: PathBuf = parts.iter().collect();
+    if href.ends_with('/') || href.is_empty() || href == "." || href.ends_with("/.") {
+        path.push("index.html");
+    }
+    Some(path)
+}
+
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
+                out.push(v);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn decode_entities(s: &str) -> String {
+    s.replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"")
+}
+
+/// `(offset, value)` of every `name="value"` attribute in `html`. The
+/// pages are annex's own output, so a scan for quoted attributes suffices.
+fn attribute_values<'h>(
+    html: &'h str,
+    name: &'h str,
+) -> impl Iterator<Item = (usize, &'h str)> + 'h {
+    let needle_dq = format!(" {name}=\"");
+    let mut from = 0;
+    std::iter::from_fn(move || {
+        let i = html[from..].find(&needle_dq)? + from;
+        let start = i + needle_dq.len();
+        let end = html[start..].find('"')? + start;
+        from = end;
+        Some((start, &html[start..end]))
+    })
+}
+
+fn shown(path: &Path) -> PathBuf {
+    path.strip_prefix(".")
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pages(list: &[(&str, &str)]) -> BTreeMap<PathBuf, Vec<u8>> {
+        list.iter()
+            .map(|(p, h)| (PathBuf::from(p), h.as_bytes().to_vec()))
+            .collect()
+    }
+
+    #[test]
+    fn relative_links_and_anchors_resolve() {
+        let site = pages(&[
+            (
+                "index.html",
+                r#"<a href="meetings/a/">a</a> <a href="meetings/a/#p1">p1</a>"#,
+            ),
+            (
+                "meetings/a/index.html",
+                r##"<p id="p1">x</p><a href="../../">home</a><a href="#p1">self</a>"##,
+            ),
+        ]);
+        assert!(links(&site).0.is_empty(), "{:?}", links(&site));
+    }
+
+    #[test]
+    fn missing_pages_anchors_and_escapes_are_errors() {
+        let site = pages(&[
+            ("index.html", r#"<a href="meetings/b/">b</a>"#),
+            (
+                "meetings/a/index.html",
+                r##"<a href="#p9">x</a><a href="../../../up/">up</a><a href="/abs/">abs</a>"##,
+            ),
+        ]);
+        let d = links(&site);
+        let codes: Vec<&str> = d.0.iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes.iter().filter(|c| **c == "broken-link").count(),
+            3,
+            "{d:?}"
+        );
+        assert_eq!(
+            codes.iter().filter(|c| **c == "broken-anchor").count(),
+            1,
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn percent_encoded_links_are_decoded() {
+        assert_eq!(percent_decode("t%C4%93n%C4%81"), "tēnā");
+        assert_eq!(
+            resolve_link(Path::new("a/index.html"), "../b%20c/").unwrap(),
+            PathBuf::from("b c/index.html")
+        );
+    }
+}

@@ -1,0 +1,109 @@
+//! `annex check`'s content checks: each kind of inconsistency is a located
+//! warning, and a clean site has none.
+
+use std::path::Path;
+
+fn site_from(root: &Path) -> annex::model::Site {
+    let content = annex::load::load_project(root).expect("loads");
+    annex::resolve::resolve(content).expect("resolves").0
+}
+
+fn copy_of_good_site() -> tempfile::TempDir {
+    let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let dir = tempfile::tempdir().unwrap();
+    for entry in walkdir::WalkDir::new(&from) {
+        let entry = entry.unwrap();
+        let target = dir.path().join(entry.path().strip_prefix(&from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    dir
+}
+
+fn edit(root: &Path, rel: &str, from: &str, to: &str) {
+    let p = root.join(rel);
+    let text = std::fs::read_to_string(&p).unwrap();
+    assert!(text.contains(from), "{rel} lacks {from:?}");
+    std::fs::write(&p, text.replacen(from, to, 1)).unwrap();
+}
+
+#[test]
+fn a_consistent_site_has_no_warnings() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
+    let d = annex::check::content(&site_from(&root));
+    assert!(d.0.is_empty(), "{:#?}", d.0);
+}
+
+#[test]
+fn numbering_gaps_and_repeats_are_warnings_with_lines() {
+    let site = copy_of_good_site();
+    edit(
+        site.path(),
+        "content/documents/p01-file-note.md",
+        "3. The meeting closed.",
+        "5. The meeting closed.\n\n5. Again.",
+    );
+    let d = annex::check::content(&site_from(site.path()));
+    let numbering: Vec<_> = d.0.iter().filter(|d| d.code == "numbering").collect();
+    assert_eq!(numbering.len(), 2, "{numbering:#?}");
+    assert!(numbering.iter().all(|d| !d.is_error() && d.line > 0));
+    assert!(numbering[0].message.contains("jump from 2 to 5"));
+}
+
+#[test]
+fn uncovered_meetings_and_unreported_press_are_warnings() {
+    let site = copy_of_good_site();
+    let m = site.path().join("content/meetings/01-minister.md");
+    let text = std::fs::read_to_string(&m).unwrap();
+    let start = text.find("sources:").unwrap();
+    std::fs::write(&m, format!("{}---\nBody.\n", &text[..start])).unwrap();
+    edit(
+        site.path(),
+        "content/documents/p01-file-note.md",
+        "meetings: [01-minister]\n",
+        "",
+    );
+    let d = annex::check::content(&site_from(site.path()));
+    let codes: Vec<&str> = d.0.iter().map(|d| d.code).collect();
+    assert!(codes.contains(&"no-document"), "{codes:?}");
+    assert!(codes.contains(&"no-meeting"), "{codes:?}");
+}
+
+#[test]
+fn schedule_page_disagreements_are_warnings() {
+    let site = copy_of_good_site();
+    edit(
+        site.path(),
+        "content/release.md",
+        "pages: 1-2",
+        "pages: 1-9",
+    );
+    let d = annex::check::content(&site_from(site.path()));
+    let w =
+        d.0.iter()
+            .find(|d| d.code == "pages")
+            .expect("pages warning");
+    assert!(w.message.contains("1-9"), "{w}");
+    assert!(w.line > 0);
+}
+
+#[test]
+fn cited_but_unused_grounds_are_warnings() {
+    let site = copy_of_good_site();
+    edit(
+        site.path(),
+        "content/release.md",
+        "  - code: s6(a)\n",
+        "  - code: s9(2)(a)\n",
+    );
+    let d = annex::check::content(&site_from(site.path()));
+    assert!(
+        d.0.iter()
+            .any(|d| d.code == "unused-ground" && d.message.contains("s9(2)(a)")),
+        "{:#?}",
+        d.0
+    );
+}
