@@ -12,6 +12,7 @@ pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
 pub mod import;
+pub mod init;
 pub mod load;
 pub mod markers;
 pub mod model;
