@@ -7,6 +7,7 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod build;
 pub mod check;
 pub mod cmd;
 pub mod diagnostics;
@@ -16,6 +17,8 @@ pub mod init;
 pub mod load;
 pub mod markers;
 pub mod model;
+pub mod render;
 pub mod resolve;
 pub mod serve;
+pub mod write;
 pub mod yaml;

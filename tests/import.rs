@@ -512,3 +512,142 @@ fn the_binary_reports_a_missing_file_as_a_diagnostic() {
         "{stderr}"
     );
 }
+
+/// The committed release and documents are the importer's output, untouched:
+/// hand-finishing happens in meetings and press items only, so the content
+/// stays reproducible from the seed.
+#[test]
+fn committed_release_and_documents_are_exactly_the_importers_output() {
+    let (dir, _) = imported();
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    assert_eq!(
+        read(dir.path(), "release.md"),
+        read(&committed, "release.md"),
+        "content/release.md"
+    );
+    let fresh = folder(dir.path(), "documents");
+    let kept = folder(&committed, "documents");
+    assert_eq!(
+        fresh.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+        kept.iter().map(|(n, _)| n).collect::<Vec<_>>()
+    );
+    for ((name, a), (_, b)) in fresh.iter().zip(&kept) {
+        assert_eq!(a, b, "content/documents/{name} differs from a fresh import");
+    }
+    // Meetings keep the importer's names.
+    let names = |d: &Path| {
+        folder(d, "meetings")
+            .into_iter()
+            .map(|(n, _)| n)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(names(dir.path()), names(&committed));
+}
+
+/// Another release of the same form, with other titles, kinds, pages and
+/// grounds: the importer reads structure by its shape, not by OIA 29619's
+/// wording.
+#[test]
+fn another_release_of_the_same_form_imports_the_same_way() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/import/small-release.txt");
+    let result = import::import_file(&path).unwrap_or_else(|d| panic!("{d:?}"));
+    assert!(result.warnings.is_empty(), "{:?}", result.warnings);
+    let names: Vec<String> = result
+        .files
+        .keys()
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    assert_eq!(
+        names,
+        vec![
+            "documents/01-ana-rojas.md",
+            "documents/04-geneva-ministers-call.md",
+            "meetings/01-ana-rojas.md",
+            "meetings/02-director-general.md",
+            "meetings/03-business-leaders.md",
+            "release.md",
+        ]
+    );
+    let s = &result.summary;
+    assert_eq!(
+        (s.documents, s.pages, s.stamps, s.meetings, s.excluded),
+        (2, 5, 5, 3, 1)
+    );
+    let counts: Vec<(&str, usize)> = s.markers.iter().map(|(k, v)| (k.as_str(), *v)).collect();
+    assert_eq!(
+        counts,
+        vec![("Out of scope", 1), ("s6(a)", 4), ("s9(2)(a)", 1)]
+    );
+
+    let file = |name: &str| result.files[Path::new(name)].clone();
+    let release: ReleaseMeta =
+        serde_yaml::from_str(split_front_matter(&file("release.md")).0).unwrap();
+    assert_eq!(release.reference, "OIA 30001");
+    assert_eq!(release.request_date.as_deref(), Some("2025-01-10"));
+    assert_eq!(
+        release.refined.as_ref().map(|r| r.date.as_str()),
+        Some("2025-01-20")
+    );
+    assert!(release.request_items[2].excluded);
+    assert_eq!(
+        release.schedule[1].documents[0].document.as_deref(),
+        Some("04-geneva-ministers-call")
+    );
+
+    let note = file("documents/01-ana-rojas.md");
+    let (front, body) = split_front_matter(&note);
+    let meta: DocumentMeta = serde_yaml::from_str(front).unwrap();
+    assert_eq!(meta.kind, annex::model::DocumentKind::FileNote);
+    assert_eq!(meta.title, "Minister's meeting with Ana Rojas");
+    assert!(meta.notes.is_empty(), "one stamp per page: nothing to note");
+    let markers: Vec<&str> = body
+        .lines()
+        .filter(|l| l.starts_with("<!-- page"))
+        .collect();
+    assert_eq!(
+        markers,
+        vec!["<!-- page 1 -->", "<!-- page 2 -->", "<!-- page 3 -->"]
+    );
+
+    let message: DocumentMeta =
+        serde_yaml::from_str(split_front_matter(&file("documents/04-geneva-ministers-call.md")).0)
+            .unwrap();
+    assert_eq!(message.kind, annex::model::DocumentKind::FormalMessage);
+    assert_eq!(message.classification.as_deref(), Some("IN-CONFIDENCE"));
+    assert_eq!(message.date.as_deref(), Some("2025-02-07"));
+
+    let meeting: MeetingMeta =
+        serde_yaml::from_str(split_front_matter(&file("meetings/01-ana-rojas.md")).0).unwrap();
+    assert_eq!(meeting.start.as_deref(), Some("09:00"));
+    assert_eq!(meeting.participants[1].side, "Chile");
+    assert_eq!(
+        meeting.participants[1].people[1].withheld.as_deref(),
+        Some("s9(2)(a)")
+    );
+    let excluded: MeetingMeta =
+        serde_yaml::from_str(split_front_matter(&file("meetings/03-business-leaders.md")).0)
+            .unwrap();
+    assert_eq!(excluded.scope, Scope::Excluded);
+}
+
+/// Odd input is reported, never a panic.
+#[test]
+fn odd_input_gives_diagnostics_not_panics() {
+    let path = Path::new("odd.txt");
+    let err = import::import_text(path, "").unwrap_err();
+    assert_eq!(err[0].code, "no-documents");
+    assert!(err[0]
+        .to_string()
+        .starts_with("odd.txt:1:1: error[no-documents]"));
+    for text in [
+        "File Note:",
+        "From: x\nSubject:",
+        "Annex A\n\n1\t\t\t\nFile Note: A\n",
+        "Annex A\n\nItem\tSubject\tDocuments\tPages\n1\tx\tFile Note: A\t0-0 9-3 x\nFile Note: A\n1. s6(",
+        "File Note: A\nReleased under the Official Information Act 1982\nReleased under the Official Information Act 1982\n",
+        "New Zealand Embassy\ns6(a)\nNew Zealand Embassy\nWashington\ns6(a)\n- 1. x\n^{\n[](#)\n\u{feff}",
+    ] {
+        let _ = import::import_text(path, text);
+    }
+}

@@ -62,6 +62,9 @@ pub struct SplitDocument {
     pub segments: Vec<Vec<SourceLine>>,
     /// Page stamps inside the document.
     pub stamps: usize,
+    /// The release page of each segment, when the source marks pages
+    /// itself with `<!-- page N -->` lines (a PDF import), else `None`.
+    pub segment_pages: Vec<Option<u32>>,
     /// Whether any line beyond title, header and signature has released
     /// words (text that is not a redaction marker).
     pub has_released_text: bool,
@@ -85,6 +88,7 @@ impl SplitDocument {
             classification: None,
             segments: vec![Vec::new()],
             stamps: 0,
+            segment_pages: vec![None],
             has_released_text: false,
             signed: false,
             continuation_left: 0,
@@ -110,6 +114,13 @@ impl SplitDocument {
             segs.pop();
         }
         segs
+    }
+
+    /// The release page of each page segment, when the source marked
+    /// every one of them with a `<!-- page N -->` line.
+    pub fn explicit_pages(&self) -> Option<Vec<u32>> {
+        let n = self.page_segments().len();
+        self.segment_pages.iter().take(n).copied().collect()
     }
 
     fn push(&mut self, line: &SourceLine) {
@@ -200,13 +211,62 @@ fn has_words_outside_markers(text: &str) -> bool {
 
 /// Splits the documents part of the source (everything after the schedule).
 pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
+    split_from_page(lines, None)
+}
+
+/// The page number of a `<!-- page N -->` line (written by the PDF reader,
+/// which knows each page's number exactly).
+pub fn page_marker(text: &str) -> Option<u32> {
+    text.trim()
+        .strip_prefix("<!-- page ")?
+        .strip_suffix(" -->")?
+        .parse()
+        .ok()
+}
+
+/// Other comment lines the PDF reader writes (page furniture, OCR notes):
+/// kept in place, never a document's start or structure.
+fn is_comment_line(text: &str) -> bool {
+    let t = text.trim();
+    t.starts_with("<!--") && t.ends_with("-->")
+}
+
+/// `split`, for a source that marks its pages with `<!-- page N -->` lines;
+/// `page` is the page in effect where `lines` begin.
+pub fn split_from_page(lines: &[SourceLine], mut page: Option<u32>) -> Vec<SplitDocument> {
     let mut docs: Vec<SplitDocument> = Vec::new();
+    let mut pending: Vec<SourceLine> = Vec::new();
     for (i, line) in lines.iter().enumerate() {
         let text = line.text.trim();
+        if let Some(n) = page_marker(text) {
+            page = Some(n);
+            if let Some(doc) = docs.last_mut() {
+                if doc.segments.last().is_some_and(|s| {
+                    s.iter()
+                        .any(|l| normalise::carries_content(&l.text) && !is_comment_line(&l.text))
+                }) {
+                    doc.segments.push(Vec::new());
+                    doc.segment_pages.push(Some(n));
+                } else if let Some(last) = doc.segment_pages.last_mut() {
+                    *last = Some(n);
+                }
+            }
+            continue;
+        }
+        // A page's comment lines (its furniture, an OCR note) go with the
+        // page's first content line, into whichever document that is.
+        if is_comment_line(text) || (!pending.is_empty() && !normalise::carries_content(text)) {
+            pending.push(line.clone());
+            continue;
+        }
         if normalise::is_page_stamp(text) {
             if let Some(doc) = docs.last_mut() {
+                for l in pending.drain(..) {
+                    doc.push(&l);
+                }
                 doc.stamps += 1;
                 doc.segments.push(Vec::new());
+                doc.segment_pages.push(None);
             }
             continue;
         }
@@ -250,10 +310,14 @@ pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
                 Some(_) => None,
             }
         };
-        if let Some(doc) = starts {
+        if let Some(mut doc) = starts {
+            doc.segment_pages = vec![page];
             docs.push(doc);
         }
         let Some(doc) = docs.last_mut() else { continue };
+        for l in pending.drain(..) {
+            doc.push(&l);
+        }
         let had_content = doc.has_content();
         doc.push(line);
         if is_signoff(text) && had_content {
@@ -262,6 +326,11 @@ pub fn split(lines: &[SourceLine]) -> Vec<SplitDocument> {
             doc.author = Some(text.to_string());
         } else if !is_header_line(doc, text) && has_words_outside_markers(text) {
             doc.has_released_text = true;
+        }
+    }
+    if let Some(doc) = docs.last_mut() {
+        for l in pending.drain(..) {
+            doc.push(&l);
         }
     }
     for doc in &mut docs {
@@ -401,13 +470,45 @@ pub fn body(doc: &SplitDocument, pages: &[u32]) -> String {
     finish(out)
 }
 
+/// Notes on a body's paragraph numbering as released: numbers printed
+/// twice, and runs of numbers that do not appear (withheld or unnumbered
+/// pages). Sub-paragraphs (`11.2`) have their own numbering and are skipped.
+pub fn numbering_notes(body: &str) -> Vec<String> {
+    let mut notes = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut last: Option<u32> = None;
+    for line in body.lines() {
+        let Some(n) = markers::paragraph_number(line).and_then(|n| n.parse::<u32>().ok()) else {
+            continue;
+        };
+        if !seen.insert(n) {
+            notes.push(format!(
+                "Paragraph number {n} is printed twice in the release; both are kept as printed (the second is anchored p{n}-2)."
+            ));
+        } else if let Some(prev) = last.filter(|p| n > p + 1) {
+            let gap = if n == prev + 2 {
+                format!("paragraph {}", prev + 1)
+            } else {
+                format!("paragraphs {}-{}", prev + 1, n - 1)
+            };
+            notes.push(format!(
+                "Paragraph numbers jump from {prev} to {n}: no {gap} in the released text (withheld, out of scope, or printed without a number)."
+            ));
+        }
+        last = Some(last.map_or(n, |p| p.max(n)));
+    }
+    notes
+}
+
 /// Appends lines, collapsing blank runs and adding a separator row under
 /// the first row of each table.
 pub fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = (&'a str, &'a str)>) {
     let mut in_table = false;
+    let mut in_header = false;
     for (raw, text) in lines {
         if !normalise::carries_content(text) {
             in_table = false;
+            in_header = false;
             push_blank(out);
             continue;
         }
@@ -425,9 +526,38 @@ pub fn push_lines<'a>(out: &mut Vec<String>, lines: impl Iterator<Item = (&'a st
             // A table ends at the first line that is not a row.
             push_blank(out);
             in_table = false;
+        } else if let Some(prev) = out.last().filter(|l| !l.is_empty()) {
+            // Markdown would run a message header, an address or a signature
+            // block into one paragraph; a blank line keeps the release's lines.
+            if in_header || separate_lines(prev, text) {
+                push_blank(out);
+            }
+        }
+        if header_value(text, "From:").is_some() {
+            in_header = true;
         }
         out.push(text.to_string());
     }
+}
+
+/// Whether two consecutive lines are separate lines of a block (`New Zealand
+/// Embassy` / `July 2024`) rather than one paragraph wrapped: both short,
+/// neither a list item, and the second not continuing a sentence.
+fn separate_lines(prev: &str, next: &str) -> bool {
+    let short = |t: &str| t.split_whitespace().count() <= 6;
+    let list_item = |t: &str| {
+        let t = t.trim_start();
+        let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        t.starts_with("- ")
+            || t.starts_with("* ")
+            || (digits > 0 && (t[digits..].starts_with(". ") || t[digits..].starts_with(") ")))
+    };
+    short(prev)
+        && short(next)
+        && !list_item(prev)
+        && !list_item(next)
+        && !prev.trim_end().ends_with([',', ';', '-', '–'])
+        && !next.trim_start().starts_with(char::is_lowercase)
 }
 
 fn push_blank(out: &mut Vec<String>) {
@@ -490,6 +620,38 @@ mod tests {
         assert_eq!(docs[2].author.as_deref(), Some("POST"));
         assert_eq!(docs[2].date.as_deref(), Some("2024-07-16"));
         assert_eq!(docs[2].classification.as_deref(), Some("RESTRICTED"));
+    }
+
+    #[test]
+    fn blocks_of_short_lines_stay_separate_lines() {
+        let mut out = Vec::new();
+        let lines = [
+            "From: POST",
+            "To: DESK",
+            "Cc: A long list of addressees that runs on and on and on",
+            "",
+            "New Zealand Embassy",
+            "Washington DC",
+            "",
+            "36 s6(a) the task of",
+            "organising and chairing of this year's meeting fell to New Zealand.",
+            "- a",
+            "- b",
+        ];
+        push_lines(&mut out, lines.iter().map(|l| (*l, *l)));
+        assert_eq!(
+            finish(out),
+            "From: POST\n\nTo: DESK\n\nCc: A long list of addressees that runs on and on and on\n\nNew Zealand Embassy\n\nWashington DC\n\n36 s6(a) the task of\norganising and chairing of this year's meeting fell to New Zealand.\n- a\n- b\n"
+        );
+    }
+
+    #[test]
+    fn numbering_repeats_and_gaps_are_noted() {
+        let notes = numbering_notes("1. a\n\n2 b\n\n2 c\n\n5. d\n\n11.2. e\n\n7 f\n");
+        assert_eq!(notes.len(), 3, "{notes:?}");
+        assert!(notes[0].contains("2 is printed twice"));
+        assert!(notes[1].contains("from 2 to 5") && notes[1].contains("paragraphs 3-4"));
+        assert!(notes[2].contains("no paragraph 6 "));
     }
 
     #[test]

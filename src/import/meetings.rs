@@ -51,13 +51,34 @@ pub fn build(
     let mut built: Vec<(u64, usize, BuiltMeeting)> = Vec::new();
     let mut row_meeting = vec![None; rows.len()];
 
+    // A schedule that breaks a row across pages prints it twice: rows with
+    // the same item and subject are one meeting.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
     for (ri, row) in rows.iter().enumerate() {
-        let docs: Vec<&DocumentFacts> = row_documents
-            .get(ri)
-            .into_iter()
-            .flatten()
-            .filter_map(|d| d.map(|i| &documents[i]))
+        let key = |r: &Row| {
+            (
+                r.item.trim().to_string(),
+                r.subject.split_whitespace().collect::<Vec<_>>().join(" "),
+            )
+        };
+        match groups.iter_mut().find(|g| key(&rows[g[0]]) == key(row)) {
+            Some(g) => g.push(ri),
+            None => groups.push(vec![ri]),
+        }
+    }
+    for group in &groups {
+        let row = &rows[group[0]];
+        let matched: Vec<(Option<crate::model::PageRange>, usize)> = group
+            .iter()
+            .flat_map(|&ri| {
+                rows[ri]
+                    .documents
+                    .iter()
+                    .zip(row_documents.get(ri).into_iter().flatten())
+                    .filter_map(|(rd, di)| di.map(|i| (rd.pages, i)))
+            })
             .collect();
+        let docs: Vec<&DocumentFacts> = matched.iter().map(|&(_, i)| &documents[i]).collect();
         let notes: Vec<&&DocumentFacts> = docs.iter().filter(|d| d.is_note).collect();
         let primary = (notes.len() == 1).then(|| *notes[0]);
         let mut meta = from_subject(&row.subject, &row.item);
@@ -84,21 +105,21 @@ pub fn build(
                 "The schedule of documents lists no released document for this meeting.".into(),
             );
         }
-        meta.sources = row
-            .documents
-            .iter()
-            .zip(row_documents.get(ri).into_iter().flatten())
-            .filter_map(|(rd, di)| {
-                di.map(|i| SourceRef {
-                    document: documents[i].slug.clone(),
-                    pages: rd.pages,
-                    paragraphs: Vec::new(),
-                })
-            })
-            .collect();
+        for &(pages, i) in &matched {
+            let source = SourceRef {
+                document: documents[i].slug.clone(),
+                pages,
+                paragraphs: Vec::new(),
+            };
+            if !meta.sources.contains(&source) {
+                meta.sources.push(source);
+            }
+        }
         let slug = slug::unique(meeting_slug(&row.item, &row.subject), &mut taken);
-        row_meeting[ri] = Some(slug.clone());
-        built.push((item_order(&row.item), ri, BuiltMeeting { slug, meta }));
+        for &ri in group {
+            row_meeting[ri] = Some(slug.clone());
+        }
+        built.push((item_order(&row.item), group[0], BuiltMeeting { slug, meta }));
     }
 
     // Items the requester dropped, and items the schedule does not answer.
@@ -253,6 +274,48 @@ mod tests {
                 "A meeting with the Prime Minister of Spain, Pedro Sanchez, on 11 July 2024"
             ),
             "13-pedro-sanchez"
+        );
+    }
+
+    #[test]
+    fn a_row_broken_across_pages_is_one_meeting() {
+        use super::super::schedule::RowDocument;
+        let row = |docs: &[&str]| Row {
+            line: 1,
+            item: "7".into(),
+            subject: "A meeting with X on 1 May 2024.".into(),
+            documents: docs
+                .iter()
+                .map(|t| RowDocument {
+                    title: t.to_string(),
+                    pages: None,
+                })
+                .collect(),
+        };
+        let rows = vec![row(&["File Note: A"]), row(&["File Note: B"])];
+        let fact = |slug: &str| DocumentFacts {
+            slug: slug.into(),
+            is_note: true,
+            has_released_text: true,
+            has_markers: false,
+            meeting_date: None,
+            place: None,
+            start: None,
+            end: None,
+            participants: Vec::new(),
+        };
+        let (meetings, row_meeting) = build(
+            &[],
+            None,
+            &rows,
+            &[vec![Some(0)], vec![Some(1)]],
+            &[fact("01-a"), fact("03-b")],
+        );
+        assert_eq!(meetings.len(), 1);
+        assert_eq!(meetings[0].meta.sources.len(), 2);
+        assert_eq!(
+            row_meeting,
+            vec![Some("07-x".to_string()), Some("07-x".to_string())]
         );
     }
 }

@@ -22,6 +22,7 @@ pub mod meetings;
 pub mod normalise;
 pub mod pages;
 pub mod participants;
+pub mod pdf;
 pub mod schedule;
 pub mod slug;
 
@@ -167,7 +168,13 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
 
     let letter = letter::read(&lines[..letter_end]);
     let rows = schedule::read(path, &lines[letter_end..first_document], &mut warnings);
-    let mut split = documents::split(&lines[first_document..]);
+    // A source that marks its own pages (a PDF import) says which page
+    // the first document begins on.
+    let page_in_effect = lines[..first_document]
+        .iter()
+        .rev()
+        .find_map(|l| documents::page_marker(&l.text));
+    let mut split = documents::split_from_page(&lines[first_document..], page_in_effect);
     for (field, missing) in [
         ("reference", letter.reference.is_none()),
         ("agency", letter.agency.is_none()),
@@ -267,8 +274,18 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
         });
         first_pages.push(first);
     }
+    // Pages the source marks itself are exact: they replace the count.
+    let explicit: Vec<Option<Vec<u32>>> = split.iter().map(|d| d.explicit_pages()).collect();
+    for (d, pages) in explicit.iter().enumerate() {
+        if let Some(first) = pages.as_ref().and_then(|p| p.first()) {
+            first_pages[d] = *first;
+        }
+    }
     let layouts: Vec<pages::Layout> = (0..split.len())
         .map(|d| {
+            if let Some(marked) = &explicit[d] {
+                return pages::marked(declared(&rows, &doc_entries[d]), marked);
+            }
             let next_first = first_pages.get(d + 1).copied();
             pages::layout(
                 declared(&rows, &doc_entries[d]),
@@ -362,7 +379,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             "The agency is read from the letter's signature block ('{from}'); the letter does not otherwise name it."
         ));
     }
-    if stamps < total_pages.len() {
+    if stamps < total_pages.len() && explicit.iter().any(Option::is_none) {
         release_notes.push(format!(
             "The extracted text keeps {stamps} 'Released under …' page stamps for {} release pages. Page markers follow the stamps; where a document has fewer stamps than pages, its notes say which page breaks could not be placed.",
             total_pages.len()
@@ -467,6 +484,8 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             .title
             .as_deref()
             .map(|t| slug::strip_kind_prefix(t).unwrap_or_else(|| t.to_string()));
+        let body = documents::body(doc, &layout.markers);
+        notes.extend(documents::numbering_notes(&body));
         let meta = DocumentMeta {
             title: title
                 .unwrap_or_else(|| format!("Untitled document, page {}", layout.effective.first)),
@@ -479,7 +498,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             meetings: doc_meetings,
             notes,
         };
-        let body = documents::body(doc, &layout.markers);
+
         bodies.push_str(&body);
         files.insert(
             PathBuf::from("documents").join(format!("{}.md", doc_slugs[d])),

@@ -25,6 +25,27 @@ pub struct Layout {
     pub notes: Vec<String>,
 }
 
+/// The layout of a document whose source marks every page with its
+/// number (a PDF import): the marks are the pages. A schedule range that
+/// disagrees is kept as declared, with a note.
+pub fn marked(declared: Option<PageRange>, pages: &[u32]) -> Layout {
+    let first = pages.first().copied().unwrap_or(1);
+    let last = pages.last().copied().unwrap_or(first).max(first);
+    let effective = PageRange { first, last };
+    let mut notes = Vec::new();
+    if let Some(d) = declared.filter(|d| *d != effective) {
+        notes.push(format!(
+            "The schedule gives pages {d} for this document; in the PDF it is on pages {effective}. The page markers follow the PDF's own pages; the range is kept as the schedule prints it."
+        ));
+    }
+    Layout {
+        declared,
+        effective,
+        markers: pages.to_vec(),
+        notes,
+    }
+}
+
 /// Lays out a document: `declared` from the schedule, `first` where it
 /// starts (the schedule's first page, or counted on from the document
 /// before), `next_first` where the next document starts, `segments` the
