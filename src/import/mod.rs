@@ -287,11 +287,21 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
                 return pages::marked(declared(&rows, &doc_entries[d]), marked);
             }
             let next_first = first_pages.get(d + 1).copied();
+            // Each stretch's length in lines, to share out missing pages.
+            let sizes: Vec<usize> = split[d]
+                .page_segments()
+                .iter()
+                .map(|seg| {
+                    seg.iter()
+                        .filter(|l| normalise::carries_content(&l.text))
+                        .count()
+                })
+                .collect();
             pages::layout(
                 declared(&rows, &doc_entries[d]),
                 first_pages[d],
                 next_first,
-                split[d].page_segments().len(),
+                &sizes,
             )
         })
         .collect();
