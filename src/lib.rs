@@ -7,12 +7,16 @@
 //! `import` fills `content/` from a release's text; `check` and `serve`
 //! reuse the stages.
 
+pub mod build;
 pub mod check;
 pub mod cmd;
 pub mod diagnostics;
 pub mod grounds;
+pub mod import;
 pub mod load;
 pub mod markers;
 pub mod model;
+pub mod render;
 pub mod resolve;
+pub mod write;
 pub mod yaml;

@@ -98,7 +98,11 @@ pub fn canonical(printed: &str) -> Option<String> {
 pub fn parent(canonical: &str) -> Option<String> {
     let cut = canonical.rfind('(')?;
     let parent = &canonical[..cut];
-    if parent.contains('(') || parent.starts_with("(b)") {
+    // `(b)` alone is the FOIA subsection, not an exemption.
+    if parent == "(b)" {
+        return None;
+    }
+    if parent.contains('(') {
         Some(parent.to_string())
     } else {
         None
@@ -406,6 +410,9 @@ fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
     let text = std::str::from_utf8(b).ok()?;
     let (mut j, digit_at) = if b[i..].starts_with(b"(b)(") {
         (i + 3, None)
+    } else if b[i..].starts_with(b"(b) (") {
+        // DOJ-style `(b) (6)`, `(b) (7)(C)`.
+        (i + 4, None)
     } else if b[i..].starts_with(b"b(") {
         (i + 1, None)
     } else if b.get(i) == Some(&b'b') && b.get(i + 1).is_some_and(|c| (b'1'..=b'9').contains(c)) {
@@ -418,6 +425,16 @@ fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
         canon.push('(');
         canon.push(b[d] as char);
         canon.push(')');
+        // FBI-style `b7C`: the (b)(7) sub-letter run on, in capitals.
+        if b[d] == b'7'
+            && b.get(j).is_some_and(|c| (b'A'..=b'F').contains(c))
+            && !b.get(j + 1).is_some_and(|c| c.is_ascii_alphanumeric())
+        {
+            canon.push('(');
+            canon.push(b[j] as char);
+            canon.push(')');
+            j += 1;
+        }
         if b.get(j).is_some_and(|c| c.is_ascii_alphanumeric()) {
             return None;
         }
@@ -564,6 +581,45 @@ mod tests {
         );
         assert_eq!(canon("b6"), vec!["(b)(6)"]);
         assert!(scan("items (a) and (b) apply").is_empty());
+    }
+
+    #[test]
+    fn foia_agency_notations() {
+        // DOJ prints a space after (b); the FBI runs the (7) letter on.
+        assert_eq!(canon("withheld (b) (6) here"), vec!["(b)(6)"]);
+        assert_eq!(canon("(b) (6), (b) (7)(C)"), vec!["(b)(6)", "(b)(7)(C)"]);
+        assert_eq!(printed("x (b) (6) y")[0].0, "(b) (6)");
+        assert_eq!(
+            canon("b6 b7C b7D"),
+            vec!["(b)(6)", "(b)(7)(C)", "(b)(7)(D)"]
+        );
+        assert_eq!(canonical("b7E").as_deref(), Some("(b)(7)(E)"));
+        // Not codes: a word, a lower-case run-on, a letter past F.
+        assert!(scan("b7Cx").is_empty());
+        assert!(scan("b7G").is_empty());
+        assert!(scan("items (a) and (b) apply (2)").is_empty());
+        assert_eq!(parent("(b)(6)"), None);
+        assert_eq!(parent("(b)(7)"), None);
+    }
+
+    #[test]
+    fn uk_and_australian_notations() {
+        assert_eq!(canon("withheld s.40(2) FOIA"), vec!["s40(2)"]);
+        assert_eq!(printed("withheld s.40(2) FOIA")[0].0, "s.40(2) FOIA");
+        assert_eq!(canon("[section 40(2)]"), vec!["s40(2)"]);
+        assert_eq!(canon("Section 43(2)"), vec!["s43(2)"]);
+        assert_eq!(canon("S.36(2)(b)(ii)"), vec!["s36(2)(b)(ii)"]);
+        assert_eq!(canon("s37(1)(aa)"), vec!["s37(1)(aa)"]);
+        assert_eq!(
+            canon("deleted s 47F(1) and s. 47E(d)"),
+            vec!["s47F(1)", "s47E(d)"]
+        );
+        assert_eq!(canon("s 22(1)(a)(ii)"), vec!["s22(1)(a)(ii)"]);
+        assert_eq!(canon("s45A"), vec!["s45A"]);
+        assert_eq!(canon("s7(2)(f)(i) LGOIMA"), vec!["s7(2)(f)(i)"]);
+        // A bare section number in prose is a citation, not a marker.
+        assert!(scan("as section 40 of the Act says").is_empty());
+        assert!(scan("see s 42 for privilege").is_empty());
     }
 
     #[test]

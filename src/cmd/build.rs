@@ -1,15 +1,83 @@
-//! `annex build`.
+//! `annex build`: the site into its output folder, swapped in only when the
+//! whole build succeeded.
 
 use std::path::PathBuf;
+
+use crate::build::{self, BuildError, BuildOptions};
 
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// Project root (the folder holding site.yaml)
     #[arg(long, default_value = ".")]
     pub root: PathBuf,
+    /// Output folder (default: site.yaml's output_dir under the root)
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Absolute URL the site is served from, e.g. https://example.org/release/
+    #[arg(long)]
+    pub base_url: Option<String>,
+    /// Theme name, a folder under themes/ (default: site.yaml's theme)
+    #[arg(long)]
+    pub theme: Option<String>,
 }
 
-pub fn run(_args: Args) -> u8 {
-    eprintln!("annex build: not available in this build yet");
-    super::USAGE
+pub fn run(args: Args) -> u8 {
+    if !args.root.join("site.yaml").is_file() {
+        eprintln!("error: no site.yaml in {}", args.root.display());
+        eprintln!("  = hint: run annex build in a project folder, or pass --root DIR");
+        return super::USAGE;
+    }
+    if let Some(url) = &args.base_url {
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            eprintln!("error: --base-url must be an absolute http(s) URL, got `{url}`");
+            return super::USAGE;
+        }
+    }
+    let options = BuildOptions {
+        root: args.root,
+        output: args.output,
+        base_url: args.base_url,
+        theme: args.theme,
+    };
+    match build::build(&options) {
+        Ok(report) => {
+            for w in &report.warnings.0 {
+                eprintln!("{w}");
+            }
+            println!(
+                "built {} pages ({} files, {}) into {} in {:.2} s",
+                report.pages,
+                report.written.files,
+                human_bytes(report.written.bytes),
+                report.output.display(),
+                report.elapsed.as_secs_f64()
+            );
+            super::OK
+        }
+        Err(BuildError::Content(mut diags)) => {
+            diags.sort();
+            for d in &diags.0 {
+                eprintln!("{d}");
+            }
+            eprintln!(
+                "build failed: {}; the previous output was left as it was",
+                diags.summary()
+            );
+            super::CONTENT_ERRORS
+        }
+        Err(BuildError::Output(msg)) => {
+            eprintln!("error: {msg}");
+            super::USAGE
+        }
+    }
+}
+
+fn human_bytes(n: u64) -> String {
+    if n >= 1 << 20 {
+        format!("{:.1} MB", n as f64 / (1 << 20) as f64)
+    } else if n >= 1 << 10 {
+        format!("{:.1} kB", n as f64 / (1 << 10) as f64)
+    } else {
+        format!("{n} bytes")
+    }
 }

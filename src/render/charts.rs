@@ -1,0 +1,175 @@
+//! Charts drawn as inline SVG at build time: no JavaScript, and they print.
+//!
+//! Colours come from CSS classes (so dark mode and print restyle them), and
+//! each share also carries a pattern, so the chart never relies on colour
+//! alone. The same figures are always given in a table beside the chart
+//! (see the templates); the SVG's own title summarises it.
+
+use std::fmt::Write as _;
+
+use super::markdown::escape;
+use super::stats::{percent, Stats};
+
+const WIDTH: f64 = 640.0;
+
+/// One stacked bar per row: paragraphs released, partly withheld and
+/// withheld in full. `id` must be unique on the page (it prefixes the
+/// pattern ids).
+pub fn paragraph_bars(id: &str, title: &str, rows: &[(String, &Stats)]) -> String {
+    let row_h = 40.0;
+    let legend_h = 28.0;
+    let height = legend_h + row_h * rows.len() as f64;
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\
+<title id=\"{id}-title\">{title}</title>\
+<defs><pattern id=\"{id}-dots\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\"><circle class=\"mark\" cx=\"3\" cy=\"3\" r=\"1.2\"/></pattern>\
+<pattern id=\"{id}-hatch\" width=\"6\" height=\"6\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect class=\"mark\" width=\"2\" height=\"6\"/></pattern></defs>",
+        title = escape(title)
+    );
+    // Legend.
+    let legend = [
+        ("Released", "released", None),
+        ("Partly withheld", "partly", Some("dots")),
+        ("Withheld in full", "full", Some("hatch")),
+    ];
+    let mut x = 0.0;
+    for (label, class, pattern) in legend {
+        swatch(&mut s, id, x, 4.0, 14.0, 14.0, class, pattern);
+        let _ = write!(
+            s,
+            "<text class=\"legend\" x=\"{}\" y=\"16\">{label}</text>",
+            x + 20.0
+        );
+        x += 20.0 + label.len() as f64 * 8.0 + 24.0;
+    }
+    for (i, (label, stats)) in rows.iter().enumerate() {
+        let y = legend_h + row_h * i as f64;
+        let total = stats.paragraphs();
+        let _ = write!(
+            s,
+            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{} ({} of {} withheld)</text>",
+            y + 14.0,
+            escape(&truncate(label, 60)),
+            stats.partly + stats.full,
+            total
+        );
+        if total == 0 {
+            continue;
+        }
+        let mut x = 0.0;
+        for (n, class, pattern) in [
+            (stats.released, "released", None),
+            (stats.partly, "partly", Some("dots")),
+            (stats.full, "full", Some("hatch")),
+        ] {
+            let w = WIDTH * n as f64 / total as f64;
+            if w > 0.0 {
+                swatch(&mut s, id, x, y + 19.0, w, 14.0, class, pattern);
+            }
+            x += w;
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[allow(clippy::too_many_arguments)]
+fn swatch(
+    s: &mut String,
+    id: &str,
+    x: f64,
+    y: f64,
+    w: f64,
+    h: f64,
+    class: &str,
+    pattern: Option<&str>,
+) {
+    let _ = write!(s, "<rect class=\"bar-{class}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>");
+    if let Some(p) = pattern {
+        let _ = write!(s, "<rect fill=\"url(#{id}-{p})\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>");
+    }
+}
+
+/// Horizontal bars of codes per ground: `(code, count)` rows.
+pub fn ground_bars(id: &str, title: &str, rows: &[(String, usize)]) -> String {
+    let row_h = 24.0;
+    let label_w = 120.0;
+    let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
+    let height = (row_h * rows.len() as f64).max(row_h);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title>",
+        escape(title)
+    );
+    for (i, (code, n)) in rows.iter().enumerate() {
+        let y = row_h * i as f64;
+        let w = (WIDTH - label_w - 48.0) * *n as f64 / max as f64;
+        let _ = write!(
+            s,
+            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar-code\" x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"14\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{n}</text>",
+            y + 15.0,
+            escape(&truncate(code, 16)),
+            y + 4.0,
+            label_w + w + 6.0,
+            y + 15.0
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The share of paragraphs with something withheld, as a sentence.
+pub fn summary(stats: &Stats) -> String {
+    let total = stats.paragraphs();
+    format!(
+        "{} of {} paragraphs ({}%) have something withheld: {} withheld in full, {} partly withheld; {} released in full.",
+        stats.partly + stats.full,
+        total,
+        percent(stats.partly + stats.full, total),
+        stats.full,
+        stats.partly,
+        stats.released
+    )
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let cut: String = s.chars().take(max - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bars_are_deterministic_svg_with_a_title() {
+        let stats = Stats {
+            released: 2,
+            partly: 1,
+            full: 1,
+            per_ground: vec![],
+            groups: 2,
+        };
+        let a = paragraph_bars("c1", "Paragraphs", &[("Doc <1>".into(), &stats)]);
+        assert_eq!(
+            a,
+            paragraph_bars("c1", "Paragraphs", &[("Doc <1>".into(), &stats)])
+        );
+        assert!(a.starts_with("<svg") && a.ends_with("</svg>"));
+        assert!(a.contains("Doc &lt;1&gt; (2 of 4 withheld)"));
+        assert!(a.contains("url(#c1-hatch)"));
+        let g = ground_bars(
+            "c2",
+            "Codes",
+            &[("s6(a)".into(), 3), ("s6(b)(i)".into(), 1)],
+        );
+        assert!(g.contains(">3</text>"));
+    }
+}

@@ -1,0 +1,626 @@
+//! Render: the resolved site to pages in memory.
+//!
+//! `Renderer::new` does the work every page shares once (each Markdown body
+//! is parsed once, statistics and cross-links are computed once, the theme
+//! is compiled once); `Renderer::render` then turns any set of pages into
+//! bytes in parallel, borrowing the site graph rather than copying it. The
+//! build renders every page; `serve` can re-render just the pages an edit
+//! touches.
+//!
+//! Templates get a context computed here (ordering, statistics, links
+//! relative to the page); they hold presentation only.
+
+pub mod charts;
+pub mod markdown;
+mod pages;
+pub mod stats;
+pub mod templates;
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use crate::model::{PageRange, Site};
+use markdown::{BadgeContext, Block, BlockKind, Body};
+use stats::Stats;
+use templates::Theme;
+
+/// Settings that are not content: where the site is served, which theme.
+#[derive(Debug, Clone)]
+pub struct RenderOptions {
+    /// Absolute URL of the site (`https://example.org/release/`); `None`
+    /// takes `site.yaml`'s.
+    pub base_url: Option<String>,
+    /// Theme name; `None` takes `site.yaml`'s.
+    pub theme: Option<String>,
+}
+
+/// One output file: its path relative to the output folder (`/`-separated)
+/// and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Every page the site has, for rendering all or some of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum PageId {
+    Home,
+    Meetings,
+    Meeting(usize),
+    Documents,
+    Document(usize),
+    PressIndex,
+    Press(usize),
+    Grounds,
+    Ground(usize),
+    Participants,
+    NotFound,
+    Sitemap,
+    Feed,
+    Robots,
+}
+
+/// A meeting's passages from one covering document.
+#[derive(Debug, Clone)]
+pub struct Passage {
+    pub document: usize,
+    pub pages: Option<PageRange>,
+    /// Indices into the document's blocks, in order.
+    pub blocks: Vec<usize>,
+}
+
+/// A place a ground was applied: a paragraph (or the nearest anchor before
+/// it) of a document.
+#[derive(Debug, Clone)]
+pub struct Place {
+    pub document: usize,
+    pub anchor: Option<String>,
+    /// `para 12`, `after para 12`, `page 14`.
+    pub label: String,
+    pub page: Option<u32>,
+    pub count: usize,
+}
+
+/// Everything pages share, computed once per build.
+pub struct Renderer<'s> {
+    pub site: &'s Site,
+    pub theme: Theme,
+    /// Ends with `/`.
+    pub base_url: String,
+    /// The base URL's path, `/` or `/release/`.
+    pub base_path: String,
+    pub ground_slugs: Vec<String>,
+    pub ground_lookup: HashMap<String, usize>,
+    pub default_act: String,
+    /// Per document: its body, rendered for a page two levels deep.
+    pub documents: Vec<Body>,
+    pub document_stats: Vec<Stats>,
+    pub release_stats: Stats,
+    /// The cover letter, rendered for the home page.
+    pub letter: Body,
+    pub meeting_bodies: Vec<Body>,
+    pub press_bodies: Vec<Body>,
+    pub meeting_passages: Vec<Vec<Passage>>,
+    pub meeting_stats: Vec<Stats>,
+    /// Per ground: places applied, in document order.
+    pub ground_places: Vec<Vec<Place>>,
+    /// Per ground: (meeting, count) of withheld participant names.
+    pub ground_participant_uses: Vec<Vec<(usize, usize)>>,
+    pub document_by_slug: HashMap<&'s str, usize>,
+    pub meeting_by_slug: HashMap<&'s str, usize>,
+    pub press_by_slug: HashMap<&'s str, usize>,
+}
+
+/// Relative path from a page at `depth` folders below the root to the root.
+pub fn root_for_depth(depth: usize) -> String {
+    "../".repeat(depth)
+}
+
+impl<'s> Renderer<'s> {
+    /// Prepares rendering: compiles nothing but what `theme` already holds,
+    /// parses every body once, computes statistics and cross-links. Fails
+    /// with diagnostics when a body uses a code the grounds table lacks.
+    pub fn new(site: &'s Site, theme: Theme, options: &RenderOptions) -> Result<Self, Diagnostics> {
+        let content = &site.content;
+        let base_url = normalise_base_url(
+            options
+                .base_url
+                .as_deref()
+                .unwrap_or(&content.config.base_url),
+        );
+        let base_path = base_path(&base_url);
+        let ground_slugs: Vec<String> = content
+            .grounds
+            .iter()
+            .map(|g| crate::grounds::ground_slug(&g.code))
+            .collect();
+        let ground_lookup = crate::grounds::index(&content.grounds);
+        let default_act = content.release.meta.act.clone().unwrap_or_default();
+        let cx = BadgeContext {
+            grounds: &content.grounds,
+            lookup: &ground_lookup,
+            slugs: &ground_slugs,
+            default_act: &default_act,
+        };
+        let deep = root_for_depth(2);
+        let documents: Vec<Body> = content
+            .documents
+            .par_iter()
+            .map(|d| markdown::render_body(&d.body, &cx, &deep))
+            .collect();
+        let meeting_bodies: Vec<Body> = content
+            .meetings
+            .par_iter()
+            .map(|m| markdown::render_body(&m.body, &cx, &deep))
+            .collect();
+        let press_bodies: Vec<Body> = content
+            .press
+            .par_iter()
+            .map(|p| markdown::render_body(&p.body, &cx, &deep))
+            .collect();
+        let letter = markdown::render_body(&content.release.body, &cx, "");
+
+        let mut diags = Diagnostics::default();
+        let mut unknown = |path: &std::path::Path, body: &str, body_line: usize, b: &Body| {
+            for u in &b.unknown {
+                let (line, col) = line_col(body, u.offset);
+                diags.push(
+                    Diagnostic::error(
+                        "unknown-code",
+                        path,
+                        format!("unknown withholding code `{}`", u.printed),
+                    )
+                    .at(line + body_line.saturating_sub(1), col)
+                    .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
+                );
+            }
+        };
+        for (d, b) in content.documents.iter().zip(&documents) {
+            unknown(&d.path, &d.body, d.body_line, b);
+        }
+        for (m, b) in content.meetings.iter().zip(&meeting_bodies) {
+            unknown(&m.path, &m.body, m.body_line, b);
+        }
+        for (p, b) in content.press.iter().zip(&press_bodies) {
+            unknown(&p.path, &p.body, p.body_line, b);
+        }
+        let r = &content.release;
+        unknown(&r.path, &r.body, r.body_line, &letter);
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+
+        let n_grounds = content.grounds.len();
+        let document_stats: Vec<Stats> = documents
+            .iter()
+            .map(|b| {
+                let mut s = Stats::new(n_grounds);
+                b.blocks.iter().for_each(|bl| s.add_block(bl));
+                s
+            })
+            .collect();
+        let mut release_stats = Stats::new(n_grounds);
+        document_stats.iter().for_each(|s| release_stats.add(s));
+
+        let document_by_slug: HashMap<&str, usize> = content
+            .documents
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (d.slug.as_str(), i))
+            .collect();
+        let meeting_by_slug: HashMap<&str, usize> = content
+            .meetings
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (m.slug.as_str(), i))
+            .collect();
+        let press_by_slug: HashMap<&str, usize> = content
+            .press
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.slug.as_str(), i))
+            .collect();
+
+        let meeting_passages: Vec<Vec<Passage>> = content
+            .meetings
+            .iter()
+            .map(|m| {
+                m.meta
+                    .sources
+                    .iter()
+                    .filter_map(|s| {
+                        let d = *document_by_slug.get(s.document.as_str())?;
+                        Some(Passage {
+                            document: d,
+                            pages: s.pages,
+                            blocks: select_blocks(&documents[d].blocks, s.pages, &s.paragraphs),
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
+        let meeting_stats = meeting_passages
+            .iter()
+            .map(|passages| {
+                let mut s = Stats::new(n_grounds);
+                let mut seen = std::collections::HashSet::new();
+                for p in passages {
+                    for &b in &p.blocks {
+                        if seen.insert((p.document, b)) {
+                            s.add_block(&documents[p.document].blocks[b]);
+                        }
+                    }
+                }
+                s
+            })
+            .collect();
+
+        let mut ground_places: Vec<Vec<Place>> = vec![Vec::new(); n_grounds];
+        for (d, body) in documents.iter().enumerate() {
+            let mut last: Option<(String, String)> = None;
+            for b in &body.blocks {
+                if let Some(a) = &b.anchor {
+                    let label = match (b.kind, &b.number) {
+                        (BlockKind::PageBreak(n), _) => format!("page {n}"),
+                        (_, Some(n)) => format!("para {n}"),
+                        _ => a.clone(),
+                    };
+                    last = Some((a.clone(), label));
+                }
+                for &g in b.groups.iter().flatten() {
+                    let (anchor, label) = match (&b.anchor, &last) {
+                        (Some(a), Some((_, l))) if b.number.is_some() => {
+                            (Some(a.clone()), l.clone())
+                        }
+                        (_, Some((a, l))) if l.starts_with("para") => {
+                            (Some(a.clone()), format!("after {l}"))
+                        }
+                        (_, Some((a, l))) => (Some(a.clone()), l.clone()),
+                        (_, None) => (None, "start of the document".to_string()),
+                    };
+                    let places = &mut ground_places[g];
+                    match places.last_mut() {
+                        Some(p) if p.document == d && p.anchor == anchor => p.count += 1,
+                        _ => places.push(Place {
+                            document: d,
+                            anchor,
+                            label,
+                            page: b.page,
+                            count: 1,
+                        }),
+                    }
+                }
+            }
+        }
+        let mut ground_participant_uses: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_grounds];
+        for (m, uses) in site.participant_markers.iter().enumerate() {
+            for u in uses {
+                for &g in &u.grounds {
+                    if g >= n_grounds {
+                        continue;
+                    }
+                    match ground_participant_uses[g].last_mut() {
+                        Some((mm, c)) if *mm == m => *c += 1,
+                        _ => ground_participant_uses[g].push((m, 1)),
+                    }
+                }
+            }
+        }
+
+        Ok(Renderer {
+            site,
+            theme,
+            base_url,
+            base_path,
+            ground_slugs,
+            ground_lookup,
+            default_act,
+            documents,
+            document_stats,
+            release_stats,
+            letter,
+            meeting_bodies,
+            press_bodies,
+            meeting_passages,
+            meeting_stats,
+            ground_places,
+            ground_participant_uses,
+            document_by_slug,
+            meeting_by_slug,
+            press_by_slug,
+        })
+    }
+
+    /// Every page of the site, in a stable order.
+    pub fn all_pages(&self) -> Vec<PageId> {
+        let c = &self.site.content;
+        let mut ids = vec![
+            PageId::Home,
+            PageId::Meetings,
+            PageId::Documents,
+            PageId::PressIndex,
+            PageId::Grounds,
+            PageId::Participants,
+        ];
+        ids.extend((0..c.meetings.len()).map(PageId::Meeting));
+        ids.extend((0..c.documents.len()).map(PageId::Document));
+        ids.extend((0..c.press.len()).map(PageId::Press));
+        ids.extend((0..c.grounds.len()).map(PageId::Ground));
+        ids.extend([
+            PageId::NotFound,
+            PageId::Sitemap,
+            PageId::Feed,
+            PageId::Robots,
+        ]);
+        ids
+    }
+
+    /// The output path of a page, relative to the output folder.
+    pub fn page_path(&self, id: PageId) -> String {
+        let c = &self.site.content;
+        match id {
+            PageId::Home => "index.html".into(),
+            PageId::Meetings => "meetings/index.html".into(),
+            PageId::Meeting(i) => format!("meetings/{}/index.html", c.meetings[i].slug),
+            PageId::Documents => "documents/index.html".into(),
+            PageId::Document(i) => format!("documents/{}/index.html", c.documents[i].slug),
+            PageId::PressIndex => "press/index.html".into(),
+            PageId::Press(i) => format!("press/{}/index.html", c.press[i].slug),
+            PageId::Grounds => "grounds/index.html".into(),
+            PageId::Ground(i) => format!("grounds/{}/index.html", self.ground_slugs[i]),
+            PageId::Participants => "participants/index.html".into(),
+            PageId::NotFound => "404.html".into(),
+            PageId::Sitemap => "sitemap.xml".into(),
+            PageId::Feed => "atom.xml".into(),
+            PageId::Robots => "robots.txt".into(),
+        }
+    }
+
+    /// Renders the given pages in parallel, in the order given. All errors
+    /// are collected.
+    pub fn render(&self, ids: &[PageId]) -> Result<Vec<OutputFile>, Diagnostics> {
+        let results: Vec<Result<OutputFile, Diagnostic>> =
+            ids.par_iter().map(|&id| self.render_page(id)).collect();
+        let mut files = Vec::with_capacity(results.len());
+        let mut diags = Diagnostics::default();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        Ok(files)
+    }
+
+    /// Every page plus the theme's static files, sorted by path.
+    pub fn render_all(&self) -> Result<Vec<OutputFile>, Diagnostics> {
+        let mut files = self.render(&self.all_pages())?;
+        for (path, bytes) in &self.theme.static_files {
+            files.push(OutputFile {
+                path: format!("assets/{path}"),
+                bytes: bytes.clone(),
+            });
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(files)
+    }
+
+    fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
+        let path = self.page_path(id);
+        let (template, context) = pages::context(self, id, &path);
+        let context =
+            tera::Context::from_value(context).map_err(|e| self.template_error(template, &e))?;
+        let text = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| self.template_error(template, &e))?;
+        Ok(OutputFile {
+            path,
+            bytes: text.into_bytes(),
+        })
+    }
+
+    fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        Diagnostic::error(
+            "template",
+            format!("templates/{template}"),
+            templates::error_chain(e).replace('\n', " "),
+        )
+        .hint("a theme template failed to render; check the variables it uses")
+    }
+
+    /// Absolute URL of a page path, for canonical links, the sitemap and the feed.
+    pub fn absolute(&self, path: &str) -> String {
+        format!(
+            "{}{}",
+            self.base_url,
+            path.strip_suffix("index.html").unwrap_or(path)
+        )
+    }
+
+    /// The HTML of some of a document's blocks. `link` is the document
+    /// page's URL relative to the current page when the blocks are shown
+    /// elsewhere (their numbers then link back, and carry no ids); `None`
+    /// renders them for the document's own page, with anchors.
+    pub fn blocks_html<'b>(
+        &self,
+        blocks: impl IntoIterator<Item = &'b Block>,
+        link: Option<&str>,
+    ) -> String {
+        let mut out = String::new();
+        for b in blocks {
+            block_html(&mut out, b, link);
+        }
+        out
+    }
+
+    /// The HTML of an editorial or press body: badges, but no paragraph
+    /// status styling or anchors, which belong to released text only.
+    pub fn prose_html(&self, body: &Body) -> String {
+        let mut out = String::new();
+        for b in &body.blocks {
+            match (b.kind, &b.number) {
+                (BlockKind::Text, Some(n)) => {
+                    out.push_str("<div class=\"para\"><span class=\"para-no\">");
+                    out.push_str(n);
+                    out.push_str("</span><div class=\"para-body\">");
+                    out.push_str(&b.html);
+                    out.push_str("</div></div>\n");
+                }
+                (BlockKind::PageBreak(_), _) => {}
+                _ => {
+                    out.push_str(&b.html);
+                    out.push('\n');
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Blocks of a document for a source reference: pages and paragraphs as
+/// given (an unnumbered block belongs to the numbered paragraph before it),
+/// with the page breaks of the pages they are on.
+fn select_blocks(blocks: &[Block], pages: Option<PageRange>, paragraphs: &[String]) -> Vec<usize> {
+    let has_pages = blocks.iter().any(|b| b.page.is_some());
+    let wanted: Vec<String> = paragraphs
+        .iter()
+        .map(|p| p.trim().trim_end_matches('.').to_string())
+        .collect();
+    let in_pages = |b: &Block| match (pages, has_pages) {
+        (Some(r), true) => b.page.is_some_and(|p| r.contains(p)),
+        _ => true,
+    };
+    if wanted.is_empty() {
+        return (0..blocks.len())
+            .filter(|&i| in_pages(&blocks[i]))
+            .collect();
+    }
+    let mut chosen = vec![false; blocks.len()];
+    let mut current = false;
+    for (i, b) in blocks.iter().enumerate() {
+        match (b.kind, &b.number) {
+            (BlockKind::Text, Some(n)) => current = in_pages(b) && wanted.iter().any(|w| w == n),
+            (BlockKind::Text, None) => {}
+            _ => continue,
+        }
+        chosen[i] = current;
+    }
+    let pages_used: std::collections::BTreeSet<u32> = (0..blocks.len())
+        .filter(|&i| chosen[i])
+        .filter_map(|i| blocks[i].page)
+        .collect();
+    (0..blocks.len())
+        .filter(|&i| {
+            chosen[i]
+                || matches!(blocks[i].kind, BlockKind::PageBreak(n) if pages_used.contains(&n))
+        })
+        .collect()
+}
+
+fn block_html(out: &mut String, b: &Block, link: Option<&str>) {
+    use std::fmt::Write as _;
+    let href = |anchor: &str| match link {
+        Some(l) => format!("{l}#{anchor}"),
+        None => format!("#{anchor}"),
+    };
+    let id = |out: &mut String| {
+        if let (None, Some(a)) = (link, &b.anchor) {
+            let _ = write!(out, " id=\"{a}\"");
+        }
+    };
+    match b.kind {
+        BlockKind::PageBreak(n) => {
+            out.push_str("<div class=\"page-break\"");
+            id(out);
+            let anchor = b.anchor.clone().unwrap_or_else(|| format!("page-{n}"));
+            let _ = writeln!(
+                out,
+                "><a class=\"page-no\" href=\"{}\"><span class=\"page-word\">Page </span>{n}</a></div>",
+                href(&anchor)
+            );
+        }
+        BlockKind::Heading => {
+            out.push_str(&b.html);
+            out.push('\n');
+        }
+        BlockKind::Text => {
+            let status = b.status.map_or("", |s| s.class());
+            out.push_str("<div class=\"para ");
+            out.push_str(status);
+            out.push('"');
+            id(out);
+            out.push('>');
+            if let Some(n) = &b.number {
+                let anchor = b
+                    .anchor
+                    .clone()
+                    .unwrap_or_else(|| format!("p{}", n.replace('.', "-")));
+                let _ = write!(
+                    out,
+                    "<a class=\"para-no\" href=\"{}\" aria-label=\"Paragraph {n}\">{n}</a>",
+                    href(&anchor)
+                );
+            }
+            out.push_str("<div class=\"para-body\">");
+            out.push_str(&b.html);
+            if b.status == Some(markdown::ParaStatus::WithheldInFull) {
+                out.push_str("<p class=\"status-tag\">Withheld in full</p>");
+            }
+            out.push_str("</div></div>\n");
+        }
+    }
+}
+
+/// `https://example.org/release` → `https://example.org/release/`.
+pub fn normalise_base_url(url: &str) -> String {
+    let url = url.trim();
+    if url.ends_with('/') {
+        url.to_string()
+    } else {
+        format!("{url}/")
+    }
+}
+
+/// The path part of a base URL: `https://example.org/release/` → `/release/`.
+pub fn base_path(base_url: &str) -> String {
+    let after_scheme = match base_url.find("://") {
+        Some(i) => &base_url[i + 3..],
+        None => {
+            return if base_url.starts_with('/') {
+                base_url.to_string()
+            } else {
+                format!("/{base_url}")
+            }
+        }
+    };
+    match after_scheme.find('/') {
+        Some(i) => after_scheme[i..].to_string(),
+        None => "/".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_and_slugs() {
+        assert_eq!(base_path("https://example.org/release/"), "/release/");
+        assert_eq!(base_path("https://example.org/"), "/");
+        assert_eq!(base_path("/"), "/");
+        assert_eq!(
+            normalise_base_url("https://example.org/release"),
+            "https://example.org/release/"
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! The theme: Tera templates compiled once per build, and static files.
+//!
+//! The default theme is compiled into the binary, so any project builds
+//! without a copy of it. A folder `themes/<name>/` in the project replaces
+//! the theme's files one at a time (and is required for any theme other
+//! than `default`); a project's own `templates/` folder then overrides any
+//! single template. Content never reaches Tera as template source: pages
+//! hand it over as values, already escaped or rendered.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use tera::Tera;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+
+macro_rules! embedded {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_str!(concat!("../../themes/default/templates/", $name)))),*]
+    };
+}
+
+/// The default theme's templates, as shipped.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
+    "base.html",
+    "macros.html",
+    "home.html",
+    "meeting.html",
+    "meetings.html",
+    "document.html",
+    "documents.html",
+    "press.html",
+    "press_index.html",
+    "ground.html",
+    "grounds.html",
+    "participants.html",
+    "404.html",
+    "sitemap.xml",
+    "atom.xml",
+    "robots.txt",
+);
+
+/// The default theme's static files, copied to the output as they are.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../../themes/default/static/style.css"),
+)];
+
+/// A compiled theme.
+pub struct Theme {
+    pub tera: Tera,
+    /// Static files: output path → bytes, sorted.
+    pub static_files: BTreeMap<String, Vec<u8>>,
+}
+
+/// Loads and compiles theme `name` for the project at `root`.
+pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    // Template name → (source, where it came from, for diagnostics).
+    let mut sources: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
+    let mut static_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+    let theme_dir = root.join("themes").join(name);
+    if name == "default" {
+        for (file, text) in DEFAULT_TEMPLATES {
+            sources.insert(
+                file.to_string(),
+                (
+                    text.to_string(),
+                    PathBuf::from("themes/default/templates").join(file),
+                ),
+            );
+        }
+        for (file, bytes) in DEFAULT_STATIC {
+            static_files.insert(file.to_string(), bytes.to_vec());
+        }
+    } else if !theme_dir.is_dir() {
+        diags.push(
+            Diagnostic::error(
+                "theme",
+                "site.yaml",
+                format!(
+                    "theme `{name}` not found: no folder {}",
+                    theme_dir.display()
+                ),
+            )
+            .hint("use `default`, or add the theme's folder under themes/"),
+        );
+        return Err(diags);
+    }
+    read_tree(
+        &theme_dir.join("templates"),
+        root,
+        &mut diags,
+        |rel, path, bytes| {
+            sources.insert(rel, (String::from_utf8_lossy(&bytes).into_owned(), path));
+        },
+    );
+    read_tree(
+        &theme_dir.join("static"),
+        root,
+        &mut diags,
+        |rel, _, bytes| {
+            static_files.insert(rel, bytes);
+        },
+    );
+    read_tree(
+        &root.join("templates"),
+        root,
+        &mut diags,
+        |rel, path, bytes| {
+            sources.insert(rel, (String::from_utf8_lossy(&bytes).into_owned(), path));
+        },
+    );
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's own escaping also turns `/` into `&#x2F;`, which bloats every
+    // URL; `/` needs no escaping in text or quoted attributes.
+    tera.set_escape_fn(escape_fn);
+    // Parse each template alone first, so a syntax error names its file.
+    for (name, (text, path)) in &sources {
+        if let Err(e) = tera::Template::new(name, None, text) {
+            diags.push(template_error(path, &e));
+        }
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let all: Vec<(&str, &str)> = sources
+        .iter()
+        .map(|(n, (t, _))| (n.as_str(), t.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(all) {
+        diags.push(template_error(&theme_dir.join("templates"), &e));
+        return Err(diags);
+    }
+    Ok(Theme { tera, static_files })
+}
+
+fn escape_fn(s: &str) -> String {
+    super::markdown::escape(s)
+}
+
+/// Every file under `dir`, with its path relative to `dir` (`/`-separated),
+/// in sorted order.
+fn read_tree(
+    dir: &Path,
+    root: &Path,
+    diags: &mut Diagnostics,
+    mut f: impl FnMut(String, PathBuf, Vec<u8>),
+) {
+    if !dir.is_dir() {
+        return;
+    }
+    let walker = walkdir::WalkDir::new(dir).sort_by_file_name();
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::error(
+                    "io",
+                    dir.strip_prefix(root).unwrap_or(dir),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Ok(rel) = entry.path().strip_prefix(dir) else {
+            continue;
+        };
+        let rel = rel
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        let shown = entry
+            .path()
+            .strip_prefix(root)
+            .unwrap_or(entry.path())
+            .to_path_buf();
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => f(rel, shown, bytes),
+            Err(e) => diags.push(Diagnostic::error("io", &shown, format!("cannot read: {e}"))),
+        }
+    }
+}
+
+/// A Tera error with its whole chain of causes (Tera puts the useful part,
+/// line and column included, in the sources).
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
+    Diagnostic::error("template", path, error_chain(e).replace('\n', " "))
+        .hint("fix the template, or delete the override to use the theme's own")
+}

@@ -1,0 +1,405 @@
+//! `annex build` end to end: fixture sites built into temp folders, the
+//! HTML read back with a real parser.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use annex::build::{build, BuildError, BuildOptions};
+use scraper::{Html, Selector};
+
+fn manifest() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture() -> PathBuf {
+    manifest().join("tests/fixtures/site-min")
+}
+
+fn build_into(root: &Path, out: &Path, base_url: Option<&str>) {
+    let options = BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        base_url: base_url.map(str::to_string),
+        theme: None,
+    };
+    if let Err(e) = build(&options) {
+        match e {
+            BuildError::Content(d) => panic!(
+                "build failed:\n{}",
+                d.0.iter()
+                    .map(|d| d.to_string())
+                    .collect::<Vec<_>>()
+                    .join("\n")
+            ),
+            BuildError::Output(m) => panic!("build failed: {m}"),
+        }
+    }
+}
+
+/// Every file under `dir`: relative path → bytes.
+fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let e = e.unwrap();
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, fs::read(e.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn html_pages(out: &Path) -> BTreeMap<String, Html> {
+    snapshot(out)
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, Html::parse_document(&String::from_utf8(b).unwrap())))
+        .collect()
+}
+
+fn sel(s: &str) -> Selector {
+    Selector::parse(s).unwrap()
+}
+
+/// Resolves `href` found on the page at `page` (an output path such as
+/// `meetings/x/index.html`) to an output file and fragment; `None` for
+/// external links.
+fn resolve_link(page: &str, href: &str) -> Option<(String, Option<String>)> {
+    if href.contains("://") || href.starts_with("mailto:") {
+        return None;
+    }
+    let (path, fragment) = match href.split_once('#') {
+        Some((p, f)) => (p, Some(f.to_string())),
+        None => (href, None),
+    };
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    if !path.is_empty() {
+        assert!(
+            !path.starts_with('/'),
+            "root-absolute link {href} on {page}"
+        );
+        for seg in path.split('/') {
+            match seg {
+                "" | "." => {}
+                ".." => {
+                    assert!(
+                        parts.pop().is_some(),
+                        "link {href} on {page} leaves the site"
+                    );
+                }
+                s => parts.push(s),
+            }
+        }
+    }
+    let mut target = parts.join("/");
+    if path.is_empty() {
+        target = page.to_string();
+    } else if path.ends_with('/') || path == "." {
+        target = if target.is_empty() {
+            "index.html".into()
+        } else {
+            format!("{target}/index.html")
+        };
+    }
+    Some((target, fragment))
+}
+
+fn ids(doc: &Html) -> BTreeSet<String> {
+    doc.select(&sel("[id]"))
+        .filter_map(|e| e.value().attr("id").map(str::to_string))
+        .collect()
+}
+
+#[test]
+fn every_internal_link_and_anchor_resolves() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, None);
+    let pages = html_pages(&out);
+    let files = snapshot(&out);
+    let ids: BTreeMap<&String, BTreeSet<String>> = pages.iter().map(|(p, d)| (p, ids(d))).collect();
+    let mut checked = 0;
+    for (page, doc) in &pages {
+        if page == "404.html" {
+            continue;
+        }
+        for a in doc.select(&sel("a[href], link[href]")) {
+            let href = a.value().attr("href").unwrap();
+            if a.value().name() == "link" && a.value().attr("rel") == Some("canonical") {
+                continue;
+            }
+            let Some((target, fragment)) = resolve_link(page, href) else {
+                continue;
+            };
+            assert!(
+                files.contains_key(&target),
+                "{page}: link {href} → missing {target}"
+            );
+            if let Some(f) = fragment {
+                let target_ids = &ids[&target];
+                assert!(
+                    target_ids.contains(&f),
+                    "{page}: link {href} → no #{f} in {target}"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+#[test]
+fn badges_match_markers_and_link_to_ground_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, None);
+    let pages = html_pages(&out);
+    let (site, _) = annex::build::load_site(&fixture()).unwrap();
+    assert!(!site.content.documents.is_empty());
+    for d in &site.content.documents {
+        let page = format!("documents/{}/index.html", d.slug);
+        let doc = &pages[&page];
+        let badges: Vec<_> = doc.select(&sel(".doc-text .redaction")).collect();
+        assert_eq!(badges.len(), annex::markers::scan(&d.body).len(), "{page}");
+        for b in &badges {
+            let codes = b.value().attr("data-grounds").unwrap();
+            let links: Vec<_> = b.select(&sel("a")).collect();
+            assert!(!links.is_empty() && !codes.is_empty());
+            for a in links {
+                let href = a.value().attr("href").unwrap();
+                let (target, _) = resolve_link(&page, href).unwrap();
+                assert!(
+                    target.starts_with("grounds/") && pages.contains_key(&target),
+                    "{href}"
+                );
+                let name = a.value().attr("aria-label").unwrap();
+                assert!(
+                    name.starts_with("Withheld under section ") || name.starts_with("Out of scope"),
+                    "{name}"
+                );
+            }
+        }
+    }
+    // The fixture's first file note: a list of codes is one group.
+    let doc = &pages["documents/file-note-minister/index.html"];
+    let group = doc.select(&sel("#p2 .redaction")).next().unwrap();
+    assert_eq!(group.value().attr("data-grounds"), Some("s6(a) s6(b)(i)"));
+    assert!(doc.select(&sel("#p2.withheld-full")).next().is_some());
+    assert!(doc.select(&sel("#p1.partly-withheld")).next().is_some());
+    assert!(doc.select(&sel("#p11-2")).next().is_some());
+    assert!(doc.select(&sel("#page-2 .page-no")).next().is_some());
+}
+
+#[test]
+fn meeting_and_press_pages_link_both_ways() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, None);
+    let pages = html_pages(&out);
+    let meetings: Vec<_> = pages
+        .keys()
+        .filter(|p| p.starts_with("meetings/") && p.matches('/').count() == 2)
+        .collect();
+    assert_eq!(meetings.len(), 3);
+    let press: Vec<_> = pages
+        .keys()
+        .filter(|p| p.starts_with("press/") && p.matches('/').count() == 2)
+        .cloned()
+        .collect();
+    assert!(!press.is_empty());
+    for p in &press {
+        let linked: BTreeSet<String> = pages[p]
+            .select(&sel("main a[href]"))
+            .filter_map(|a| resolve_link(p, a.value().attr("href").unwrap()))
+            .map(|(t, _)| t)
+            .filter(|t| t.starts_with("meetings/") && t != "meetings/index.html")
+            .collect();
+        assert!(!linked.is_empty(), "{p} links no meeting");
+        for m in linked {
+            let back = pages[&m]
+                .select(&sel("main a[href]"))
+                .filter_map(|a| resolve_link(&m, a.value().attr("href").unwrap()))
+                .any(|(t, _)| &t == p);
+            assert!(back, "{m} does not link back to {p}");
+        }
+    }
+    // An excluded meeting says why.
+    let excluded = pages["meetings/president/index.html"]
+        .root_element()
+        .text()
+        .collect::<String>();
+    assert!(excluded.contains("Not in the release") && excluded.contains("exclude item 3"));
+    // Content cannot inject markup or template code.
+    let minister = &pages["meetings/minister/index.html"];
+    assert!(minister.select(&sel(".annotation em")).next().is_none());
+    assert!(minister
+        .root_element()
+        .text()
+        .collect::<String>()
+        .contains("{{ template syntax }}"));
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_into(&fixture(), &tmp.path().join("a"), None);
+    build_into(&fixture(), &tmp.path().join("b"), None);
+    assert_eq!(
+        snapshot(&tmp.path().join("a")),
+        snapshot(&tmp.path().join("b"))
+    );
+}
+
+#[test]
+fn a_sub_path_build_keeps_every_link_under_the_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, Some("https://example.org/release/"));
+    let files = snapshot(&out);
+    for (page, bytes) in &files {
+        let text = String::from_utf8_lossy(bytes);
+        if page.ends_with(".html") {
+            let doc = Html::parse_document(&text);
+            for e in doc.select(&sel("a[href], link[href]")) {
+                let href = e.value().attr("href").unwrap();
+                if let Some(rest) = href.strip_prefix("https://example.org") {
+                    assert!(rest.starts_with("/release/"), "{page}: {href}");
+                } else if href.starts_with('/') {
+                    assert!(
+                        page == "404.html" && href.starts_with("/release/"),
+                        "{page}: {href}"
+                    );
+                } else if !href.contains("://") {
+                    resolve_link(page, href);
+                }
+            }
+            let canonical = doc
+                .select(&sel("link[rel=canonical]"))
+                .next()
+                .unwrap()
+                .value()
+                .attr("href")
+                .unwrap();
+            assert!(
+                canonical.starts_with("https://example.org/release/"),
+                "{page}: {canonical}"
+            );
+        }
+    }
+    let sitemap = String::from_utf8_lossy(&files["sitemap.xml"]).into_owned();
+    assert!(sitemap.contains("<loc>https://example.org/release/meetings/minister/</loc>"));
+    for loc in sitemap.split("<loc>").skip(1) {
+        assert!(loc.starts_with("https://example.org/release/"), "{loc}");
+    }
+    let feed = String::from_utf8_lossy(&files["atom.xml"]).into_owned();
+    assert!(feed.contains("<link href=\"https://example.org/release/press/news-report/\"/>"));
+    assert!(String::from_utf8_lossy(&files["robots.txt"])
+        .contains("Sitemap: https://example.org/release/sitemap.xml"));
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.unwrap();
+        let rel = e.path().strip_prefix(from).unwrap();
+        let dest = to.join(rel);
+        if e.file_type().is_dir() {
+            fs::create_dir_all(&dest).unwrap();
+        } else {
+            fs::copy(e.path(), &dest).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_broken_file_fails_with_its_location_and_leaves_the_output_alone() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_tree(&fixture(), &root);
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    let before = snapshot(&out);
+
+    // Line 17 of the file (the body's paragraph 5) gets an unknown code.
+    let doc = root.join("content/documents/file-note-minister.md");
+    let text = fs::read_to_string(&doc).unwrap();
+    let line = text.lines().position(|l| l.starts_with("5. ")).unwrap() + 1;
+    fs::write(
+        &doc,
+        text.replace(
+            "5. The meeting closed on time.",
+            "5. The meeting closed s6(zz) on time.",
+        ),
+    )
+    .unwrap();
+
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    let expected = format!("content/documents/file-note-minister.md:{line}:23: error[");
+    assert!(
+        stderr.contains(&expected),
+        "expected {expected} in:\n{stderr}"
+    );
+    assert!(stderr.contains("s6(zz)"), "{stderr}");
+    assert!(stderr.contains("1 error"), "{stderr}");
+    assert_eq!(snapshot(&out), before, "a failed build changed the output");
+    let siblings: Vec<_> = fs::read_dir(tmp.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        2,
+        "staging folders left behind: {siblings:?}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(tmp.path())
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    let file = tmp.path().join("file");
+    fs::write(&file, "x").unwrap();
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(fixture())
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(2));
+    assert_eq!(fs::read_to_string(&file).unwrap(), "x");
+    let out = tmp.path().join("out");
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(fixture())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        stdout.starts_with("built ") && stdout.contains(" pages ") && stdout.contains(" s"),
+        "{stdout}"
+    );
+}
