@@ -204,8 +204,9 @@ fn page_ranges(site: &Site, diags: &mut Diagnostics) {
 /// Broken internal links and `#anchors` in a rendered site. `files` maps
 /// each output file's path relative to the output root
 /// (`meetings/x/index.html`, `style.css`) to its bytes; links in the
-/// `.html` files are resolved as a browser would against the page's URL.
-pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
+/// `.html` files are resolved as a browser would against the page's URL,
+/// with the site served under `base_path` (`/` or `/release/`).
+pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let pages: BTreeMap<&Path, &str> = files
         .iter()
@@ -225,6 +226,15 @@ pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
             let (target_path, fragment) = split_fragment(&href);
             let target = if target_path.is_empty() {
                 Some(page.to_path_buf())
+            } else if target_path.starts_with('/') {
+                // Root-absolute links (404 pages need them) are fine only
+                // inside the base path.
+                target_path.strip_prefix(base_path).and_then(|inside| {
+                    resolve_link(
+                        Path::new("index.html"),
+                        if inside.is_empty() { "./" } else { inside },
+                    )
+                })
             } else {
                 resolve_link(page, target_path)
             };
@@ -458,7 +468,7 @@ mod tests {
                 r##"<p id="p1">x</p><a href="../../">home</a><a href="#p1">self</a>"##,
             ),
         ]);
-        assert!(links(&site).0.is_empty(), "{:?}", links(&site));
+        assert!(links(&site, "/").0.is_empty(), "{:?}", links(&site, "/"));
     }
 
     #[test]
@@ -470,7 +480,7 @@ mod tests {
                 r##"<a href="#p9">x</a><a href="../../../up/">up</a><a href="/abs/">abs</a>"##,
             ),
         ]);
-        let d = links(&site);
+        let d = links(&site, "/release/");
         let codes: Vec<&str> = d.0.iter().map(|d| d.code).collect();
         assert_eq!(
             codes.iter().filter(|c| **c == "broken-link").count(),

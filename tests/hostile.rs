@@ -104,10 +104,11 @@ impl Project {
             Some(1),
             "content error exits 1: {stderr}"
         );
-        let place = if column == 0 {
-            format!("{file}:{line}:")
-        } else {
-            format!("{file}:{line}:{column}: error")
+        // Line 0 means "anywhere in the file"; column 0 "any column".
+        let place = match (line, column) {
+            (0, _) => format!("{file}:"),
+            (_, 0) => format!("{file}:{line}:"),
+            _ => format!("{file}:{line}:{column}: error"),
         };
         assert!(
             stderr.contains(&place),
@@ -295,14 +296,14 @@ fn a_20_mb_document_builds() {
 #[test]
 fn ten_thousand_nested_list_items_build() {
     let p = Project::new();
-    let mut body = String::new();
-    for depth in 0..10_000 {
-        body.push_str(&"  ".repeat(depth));
-        body.push_str("- item\n");
-    }
+    // `- - - item` opens a list inside a list on one line: 10,000 levels
+    // deep in 20 kB, which is what breaks recursive renderers.
+    let body = format!("{}deepest item\n", "- ".repeat(10_000));
     p.meeting("content/meetings/nested.md", &body);
     p.expect_success();
-    assert!(p.page("meetings/nested/index.html").contains("item"));
+    assert!(p
+        .page("meetings/nested/index.html")
+        .contains("deepest item"));
 }
 
 #[test]
@@ -314,17 +315,31 @@ fn scripts_handlers_and_javascript_links_are_neutralised() {
     );
     p.expect_success();
     let html = p.page("meetings/xss/index.html");
-    let lower = html.to_ascii_lowercase();
-    assert!(
-        !lower.contains("<script>alert"),
-        "no script element from content"
-    );
-    assert!(
-        !lower.contains("<img src=x onerror"),
-        "no live onerror handler"
-    );
-    assert!(!lower.contains("href=\"javascript:"), "no javascript: link");
-    assert!(!lower.contains("<b onclick"), "no inline handler");
+    // Read it as a browser would: no element from content may run script.
+    let doc = scraper::Html::parse_document(&html);
+    let all = scraper::Selector::parse("*").unwrap();
+    for el in doc.select(&all) {
+        let v = el.value();
+        assert!(
+            v.attrs().all(|(name, _)| !name.starts_with("on")),
+            "event handler on <{}>",
+            v.name()
+        );
+        for attr in ["href", "src", "action", "formaction"] {
+            if let Some(url) = v.attr(attr) {
+                assert!(
+                    !url.trim().to_ascii_lowercase().starts_with("javascript:"),
+                    "{attr}={url}"
+                );
+            }
+        }
+        if v.name() == "script" {
+            assert!(
+                !el.inner_html().contains("alert"),
+                "script element from content"
+            );
+        }
+    }
     assert!(
         html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
         "raw HTML is shown as text"
@@ -433,7 +448,7 @@ fn an_output_folder_that_is_a_file_is_refused() {
 fn an_unknown_section_code_is_located() {
     let p = Project::new();
     p.meeting("content/meetings/code.md", "Withheld under s6(z) here.\n");
-    p.expect_error(&format!("{M}/code.md"), 6, 20);
+    p.expect_error(&format!("{M}/code.md"), 6, 16);
 }
 
 #[test]
