@@ -391,7 +391,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
     }
     if stamps < total_pages.len() && explicit.iter().any(Option::is_none) {
         release_notes.push(format!(
-            "The extracted text keeps {stamps} 'Released under …' page stamps for {} release pages. Page markers follow the stamps; where a document has fewer stamps than pages, its notes say which page breaks could not be placed.",
+            "The extracted text keeps {stamps} 'Released under …' page stamps for {} release pages. Page markers follow the stamps; where a document has fewer stamps than pages, its notes say which page starts are estimated and which pages have no marker of their own.",
             total_pages.len()
         ));
     }
