@@ -30,7 +30,7 @@ base="/$(echo "$base" | sed 's#^/*##; s#/*$##')/"; [ "$base" = "//" ] && base=/
 site_url=${3:-}
 export VALIDATORS_DIR=${VALIDATORS_DIR:-"${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/annex-validators"}
 echo "validators: $vdir"
-"$vdir/install.sh" >/dev/null || { echo "install.sh failed"; exit 2; }
+bash "$vdir/install.sh" >/dev/null || { echo "install.sh failed"; exit 2; }
 tmp=$(mktemp -d); server=""
 cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi; rm -rf "$tmp"; }
 trap cleanup EXIT
