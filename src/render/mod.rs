@@ -572,9 +572,20 @@ fn block_html(out: &mut String, b: &Block, link: Option<&str>) {
                 );
             }
             out.push_str("<div class=\"para-body\">");
-            out.push_str(&b.html);
-            if b.status == Some(markdown::ParaStatus::WithheldInFull) {
-                out.push_str("<p class=\"status-tag\">Withheld in full</p>");
+            // A paragraph withheld in full says so in words, not only by its look.
+            let tag = "<span class=\"status-tag\">Withheld in full</span>";
+            match (b.status, b.html.strip_suffix("</p>")) {
+                (Some(markdown::ParaStatus::WithheldInFull), Some(open)) => {
+                    out.push_str(open);
+                    out.push(' ');
+                    out.push_str(tag);
+                    out.push_str("</p>");
+                }
+                (Some(markdown::ParaStatus::WithheldInFull), None) => {
+                    out.push_str(&b.html);
+                    out.push_str(tag);
+                }
+                _ => out.push_str(&b.html),
             }
             out.push_str("</div></div>\n");
         }
