@@ -122,6 +122,9 @@ pub struct Renderer<'s> {
     pub document_by_slug: HashMap<&'s str, usize>,
     pub meeting_by_slug: HashMap<&'s str, usize>,
     pub press_by_slug: HashMap<&'s str, usize>,
+    /// Per meeting: its position in `site.meeting_order`, so that pages find
+    /// their neighbours and sort by time without searching the order.
+    pub meeting_rank: Vec<usize>,
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -262,6 +265,11 @@ impl<'s> Renderer<'s> {
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect();
 
+        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
+        for (k, &m) in site.meeting_order.iter().enumerate() {
+            meeting_rank[m] = k;
+        }
+
         let meeting_passages: Vec<Vec<Passage>> = content
             .meetings
             .iter()
@@ -369,6 +377,7 @@ impl<'s> Renderer<'s> {
             document_by_slug,
             meeting_by_slug,
             press_by_slug,
+            meeting_rank,
         })
     }
 
