@@ -84,6 +84,16 @@ pub struct Place {
     pub count: usize,
 }
 
+/// Bodies already rendered, by index into the site's content vectors
+/// (`None`, or a shorter vector: render it), for [`Renderer::new_reusing`].
+#[derive(Debug, Default)]
+pub struct ReusedBodies {
+    pub documents: Vec<Option<Body>>,
+    pub meetings: Vec<Option<Body>>,
+    pub press: Vec<Option<Body>>,
+    pub letter: Option<Body>,
+}
+
 /// Everything pages share, computed once per build.
 pub struct Renderer<'s> {
     pub site: &'s Site,
@@ -112,6 +122,9 @@ pub struct Renderer<'s> {
     pub document_by_slug: HashMap<&'s str, usize>,
     pub meeting_by_slug: HashMap<&'s str, usize>,
     pub press_by_slug: HashMap<&'s str, usize>,
+    /// Per meeting: its position in `site.meeting_order`, so that pages find
+    /// their neighbours and sort by time without searching the order.
+    pub meeting_rank: Vec<usize>,
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -124,6 +137,20 @@ impl<'s> Renderer<'s> {
     /// parses every body once, computes statistics and cross-links. Fails
     /// with diagnostics when a body uses a code the grounds table lacks.
     pub fn new(site: &'s Site, theme: Theme, options: &RenderOptions) -> Result<Self, Diagnostics> {
+        Self::new_reusing(site, theme, options, ReusedBodies::default())
+    }
+
+    /// `new`, taking the bodies in `reuse` as already rendered instead of
+    /// parsing them again: `serve` passes the bodies of an earlier renderer
+    /// for the files an edit did not touch. The caller vouches that each
+    /// reused body is what `render_body` would make of the same text with
+    /// the same grounds table and release (a full reload reuses nothing).
+    pub fn new_reusing(
+        site: &'s Site,
+        theme: Theme,
+        options: &RenderOptions,
+        reuse: ReusedBodies,
+    ) -> Result<Self, Diagnostics> {
         let content = &site.content;
         let base_url = normalise_base_url(
             options
@@ -146,22 +173,35 @@ impl<'s> Renderer<'s> {
             default_act: &default_act,
         };
         let deep = root_for_depth(2);
+        let ReusedBodies {
+            documents: mut reused_documents,
+            meetings: mut reused_meetings,
+            press: mut reused_press,
+            letter: reused_letter,
+        } = reuse;
+        reused_documents.resize_with(content.documents.len(), || None);
+        reused_meetings.resize_with(content.meetings.len(), || None);
+        reused_press.resize_with(content.press.len(), || None);
         let documents: Vec<Body> = content
             .documents
             .par_iter()
-            .map(|d| markdown::render_body(&d.body, &cx, &deep))
+            .zip(reused_documents)
+            .map(|(d, done)| done.unwrap_or_else(|| markdown::render_body(&d.body, &cx, &deep)))
             .collect();
         let meeting_bodies: Vec<Body> = content
             .meetings
             .par_iter()
-            .map(|m| markdown::render_body(&m.body, &cx, &deep))
+            .zip(reused_meetings)
+            .map(|(m, done)| done.unwrap_or_else(|| markdown::render_body(&m.body, &cx, &deep)))
             .collect();
         let press_bodies: Vec<Body> = content
             .press
             .par_iter()
-            .map(|p| markdown::render_body(&p.body, &cx, &deep))
+            .zip(reused_press)
+            .map(|(p, done)| done.unwrap_or_else(|| markdown::render_body(&p.body, &cx, &deep)))
             .collect();
-        let letter = markdown::render_body(&content.release.body, &cx, "");
+        let letter =
+            reused_letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
 
         let mut diags = Diagnostics::default();
         let mut unknown = |path: &std::path::Path, body: &str, body_line: usize, b: &Body| {
@@ -224,6 +264,11 @@ impl<'s> Renderer<'s> {
             .enumerate()
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect();
+
+        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
+        for (k, &m) in site.meeting_order.iter().enumerate() {
+            meeting_rank[m] = k;
+        }
 
         let meeting_passages: Vec<Vec<Passage>> = content
             .meetings
@@ -332,6 +377,7 @@ impl<'s> Renderer<'s> {
             document_by_slug,
             meeting_by_slug,
             press_by_slug,
+            meeting_rank,
         })
     }
 
