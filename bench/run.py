@@ -133,6 +133,8 @@ def ensure_hugo():
 def versions(annex_bin, hugo):
     rev = capture(["git", "-C", REPO, "rev-parse", "--short=12", "HEAD"])
     dirty = capture(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
+    if os.environ.get("ANNEX_REV"):   # the revision a prebuilt --annex binary was built from
+        rev, dirty = os.environ["ANNEX_REV"] + " (prebuilt --annex binary)", ""
     return {"annex_rev": rev + ("+dirty" if dirty else ""), "annex_bin": annex_bin,
             "rustc": capture(["rustc", "--version"]), "hugo": capture([hugo, "version"]) if hugo else "not installed",
             "python": sys.version.split()[0], "peers_bench": corpus.peers_bench_dir()}
