@@ -112,6 +112,12 @@ pub struct Renderer<'s> {
     pub document_by_slug: HashMap<&'s str, usize>,
     pub meeting_by_slug: HashMap<&'s str, usize>,
     pub press_by_slug: HashMap<&'s str, usize>,
+    /// Per meeting: its position in `Site::meeting_order`.
+    pub meeting_rank: Vec<usize>,
+    /// Request item number → its meetings, in time order.
+    pub item_meetings: HashMap<&'s str, Vec<usize>>,
+    /// Request item number → the item's text.
+    pub item_text: HashMap<&'s str, &'s str>,
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -311,8 +317,34 @@ impl<'s> Renderer<'s> {
             }
         }
 
+        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
+        let mut item_meetings: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (rank, &m) in site.meeting_order.iter().enumerate() {
+            if let Some(r) = meeting_rank.get_mut(m) {
+                *r = rank;
+            }
+            if let Some(item) = content
+                .meetings
+                .get(m)
+                .and_then(|x| x.meta.request_item.as_deref())
+            {
+                item_meetings.entry(item).or_default().push(m);
+            }
+        }
+
+        let item_text = content
+            .release
+            .meta
+            .request_items
+            .iter()
+            .map(|it| (it.number.as_str(), it.text.as_str()))
+            .collect();
+
         Ok(Renderer {
             site,
+            item_text,
+            meeting_rank,
+            item_meetings,
             theme,
             base_url,
             base_path,

@@ -275,10 +275,10 @@ impl Page<'_, '_> {
             .map(|it| {
                 let meetings: Vec<Value> = self
                     .r
-                    .site
-                    .meeting_order
-                    .iter()
-                    .filter(|&&m| c.meetings[m].meta.request_item.as_deref() == Some(it.number.as_str()))
+                    .item_meetings
+                    .get(it.number.as_str())
+                    .into_iter()
+                    .flatten()
                     .map(|&m| json!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
                     .collect();
                 json!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
@@ -358,7 +358,7 @@ impl Page<'_, '_> {
         let c = &r.site.content;
         let m = &c.meetings[i];
         let order = &r.site.meeting_order;
-        let pos = order.iter().position(|&x| x == i);
+        let pos = r.meeting_rank.get(i).copied().filter(|&p| p < order.len());
         let prev = pos
             .and_then(|p| p.checked_sub(1))
             .map(|p| self.meeting_summary(order[p]));
@@ -427,14 +427,11 @@ impl Page<'_, '_> {
             })
             .collect();
 
-        let request_text = m.meta.request_item.as_deref().and_then(|n| {
-            c.release
-                .meta
-                .request_items
-                .iter()
-                .find(|it| it.number == n)
-                .map(|it| it.text.clone())
-        });
+        let request_text = m
+            .meta
+            .request_item
+            .as_deref()
+            .and_then(|n| r.item_text.get(n).copied());
         json!({
             "meeting": self.meeting_summary(i),
             "weekday_date": human_day(&m.meta.date),
@@ -669,7 +666,7 @@ impl Page<'_, '_> {
                     .filter(|p| p.sides.contains(side))
                     .map(|p| {
                         let mut ms = p.meetings.clone();
-                        ms.sort_by_key(|m| r.site.meeting_order.iter().position(|x| x == m));
+                        ms.sort_by_key(|&m| r.meeting_rank.get(m).copied());
                         json!({
                             "name": p.name,
                             "roles": p.roles,
