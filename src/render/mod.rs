@@ -122,7 +122,8 @@ pub struct Renderer<'s> {
     pub document_by_slug: HashMap<&'s str, usize>,
     pub meeting_by_slug: HashMap<&'s str, usize>,
     pub press_by_slug: HashMap<&'s str, usize>,
-    /// Per meeting: its position in `Site::meeting_order`.
+    /// Per meeting: its position in `site.meeting_order`, so that pages find
+    /// their neighbours and sort by time without searching the order.
     pub meeting_rank: Vec<usize>,
     /// Request item number → its meetings, in time order.
     pub item_meetings: HashMap<&'s str, Vec<usize>>,
@@ -268,6 +269,11 @@ impl<'s> Renderer<'s> {
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect();
 
+        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
+        for (k, &m) in site.meeting_order.iter().enumerate() {
+            meeting_rank[m] = k;
+        }
+
         let meeting_passages: Vec<Vec<Passage>> = content
             .meetings
             .iter()
@@ -354,12 +360,8 @@ impl<'s> Renderer<'s> {
             }
         }
 
-        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
         let mut item_meetings: HashMap<&str, Vec<usize>> = HashMap::new();
-        for (rank, &m) in site.meeting_order.iter().enumerate() {
-            if let Some(r) = meeting_rank.get_mut(m) {
-                *r = rank;
-            }
+        for &m in &site.meeting_order {
             if let Some(item) = content
                 .meetings
                 .get(m)
@@ -380,7 +382,6 @@ impl<'s> Renderer<'s> {
         Ok(Renderer {
             site,
             item_text,
-            meeting_rank,
             item_meetings,
             theme,
             base_url,
@@ -401,6 +402,7 @@ impl<'s> Renderer<'s> {
             document_by_slug,
             meeting_by_slug,
             press_by_slug,
+            meeting_rank,
         })
     }
 
