@@ -277,10 +277,10 @@ impl Page<'_, '_> {
             .map(|it| {
                 let meetings: Vec<Value> = self
                     .r
-                    .site
-                    .meeting_order
-                    .iter()
-                    .filter(|&&m| c.meetings[m].meta.request_item.as_deref() == Some(it.number.as_str()))
+                    .item_meetings
+                    .get(it.number.as_str())
+                    .into_iter()
+                    .flatten()
                     .map(|&m| json!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
                     .collect();
                 json!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
@@ -429,14 +429,11 @@ impl Page<'_, '_> {
             })
             .collect();
 
-        let request_text = m.meta.request_item.as_deref().and_then(|n| {
-            c.release
-                .meta
-                .request_items
-                .iter()
-                .find(|it| it.number == n)
-                .map(|it| it.text.clone())
-        });
+        let request_text = m
+            .meta
+            .request_item
+            .as_deref()
+            .and_then(|n| r.item_text.get(n).copied());
         json!({
             "meeting": self.meeting_summary(i),
             "weekday_date": human_day(&m.meta.date),
