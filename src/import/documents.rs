@@ -100,7 +100,7 @@ impl SplitDocument {
         self.segments
             .iter()
             .flatten()
-            .filter(|l| normalise::carries_content(&l.text))
+            .filter(|l| normalise::carries_content(&l.text) && !is_comment_line(&l.text))
     }
 
     /// Segments that hold content (a trailing stamp opens no page).

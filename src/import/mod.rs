@@ -287,11 +287,21 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
                 return pages::marked(declared(&rows, &doc_entries[d]), marked);
             }
             let next_first = first_pages.get(d + 1).copied();
+            // Each stretch's length in lines, to share out missing pages.
+            let sizes: Vec<usize> = split[d]
+                .page_segments()
+                .iter()
+                .map(|seg| {
+                    seg.iter()
+                        .filter(|l| normalise::carries_content(&l.text))
+                        .count()
+                })
+                .collect();
             pages::layout(
                 declared(&rows, &doc_entries[d]),
                 first_pages[d],
                 next_first,
-                split[d].page_segments().len(),
+                &sizes,
             )
         })
         .collect();
@@ -381,7 +391,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
     }
     if stamps < total_pages.len() && explicit.iter().any(Option::is_none) {
         release_notes.push(format!(
-            "The extracted text keeps {stamps} 'Released under …' page stamps for {} release pages. Page markers follow the stamps; where a document has fewer stamps than pages, its notes say which page breaks could not be placed.",
+            "The extracted text keeps {stamps} 'Released under …' page stamps for {} release pages. Page markers follow the stamps; where a document has fewer stamps than pages, its notes say which page starts are estimated and which pages have no marker of their own.",
             total_pages.len()
         ));
     }

@@ -423,14 +423,28 @@ impl<'s> Renderer<'s> {
                 bytes: bytes.clone(),
             });
         }
-        files.extend(crate::export::files(self));
-        files.extend(crate::cards::files(self).0);
-        if crate::search::enabled(self) {
-            let bundle = crate::search::index(&files)?;
-            files.extend(bundle);
-        }
+        files.extend(self.site_files());
+        files.extend(self.search_files(&files)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// Files made from the whole site rather than one page: the data
+    /// downloads (see `export`) and the meetings' social cards (`cards`).
+    pub fn site_files(&self) -> Vec<OutputFile> {
+        let mut files = crate::export::files(self);
+        files.extend(crate::cards::files(self).0);
+        files
+    }
+
+    /// The search index of the HTML pages among `files` (see `search`);
+    /// nothing when search is off.
+    pub fn search_files(&self, files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
+        if crate::search::enabled(self) {
+            crate::search::index(files)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {

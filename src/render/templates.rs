@@ -218,3 +218,19 @@ fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
     Diagnostic::error("template", path, error_chain(e).replace('\n', " "))
         .hint("fix the template, or delete the override to use the theme's own")
 }
+
+/// The default theme's files as shipped, by path inside the theme folder
+/// (`templates/base.html`, `static/style.css`), for `annex init
+/// --eject-theme`.
+pub fn default_theme_files() -> Vec<(String, &'static [u8])> {
+    let mut files: Vec<(String, &'static [u8])> = DEFAULT_TEMPLATES
+        .iter()
+        .map(|(name, text)| (format!("templates/{name}"), text.as_bytes()))
+        .collect();
+    files.extend(
+        DEFAULT_STATIC
+            .iter()
+            .map(|(name, bytes)| (format!("static/{name}"), *bytes)),
+    );
+    files
+}

@@ -5,10 +5,13 @@
 //! Pages are read in the order the files are given, and numbered on across
 //! files (a 3-page letter then a 40-page bundle are pages 1–43), so each
 //! page's number is the PDF's own. For each page:
-//! - the text layer comes from poppler's `pdftotext` (see `poppler` and
-//!   `docs/import.md` for why): in reading order, except on a page that holds
-//!   a table, which is read with `-layout` so each row stays on one line and
-//!   its cells are set apart by tabs, the form the schedule reader expects;
+//! - the text layer comes from poppler's `pdftotext -layout` (see `poppler`
+//!   and `docs/import.md` for why: its default mode joins words hyphenated
+//!   at line ends whether or not the hyphen is part of the word, turning
+//!   `New Zealand-` / `Australia` into `New ZealandAustralia`). A page that
+//!   holds a table keeps each row on one line with its cells set apart by
+//!   tabs, the form the schedule reader expects (`table`); a two-column page
+//!   is read left column first (`columns`);
 //! - page furniture (running headers and footers, stamps) is recognised by
 //!   repetition across pages (`furniture`) and kept beside the text;
 //! - extraction debris is repaired where certain and counted (`repair`);
@@ -22,6 +25,7 @@
 //! `<!-- page N -->` line at the start of each page, then the page's
 //! furniture and any OCR note as comment lines, then its text.
 
+pub mod columns;
 pub mod furniture;
 pub mod ocr;
 pub mod poppler;
@@ -32,7 +36,6 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostic;
-use poppler::Mode;
 pub use repair::Repairs;
 
 /// What to do with pages that have no text layer.
@@ -365,19 +368,16 @@ fn read_file(fi: usize, path: &Path) -> Result<Vec<RawPage>, Diagnostic> {
             .hint("give the release's PDF files, or its extracted text as a single .txt file"));
     }
     let n = poppler::page_count(path)?;
-    let reading = pages_of(path, Mode::Reading, n)?;
-    let layout = pages_of(path, Mode::Layout, n)?;
+    let layout = pages_of(path, n)?;
     let images = poppler::pages_with_images(path)?;
-    Ok(reading
+    Ok(layout
         .into_iter()
-        .zip(layout)
         .enumerate()
-        .map(|(k, (reading, layout))| {
+        .map(|(k, layout)| {
             let file_page = k as u32 + 1;
-            let table = table::columns(&layout);
-            let (text, table) = match table {
+            let (text, table) = match table::columns(&layout) {
                 Some(cols) => (table::rows(&layout, &cols), true),
-                None => (reading, false),
+                None => (columns::reading_order(&layout).0, false),
             };
             RawPage {
                 file: fi,
@@ -393,8 +393,8 @@ fn read_file(fi: usize, path: &Path) -> Result<Vec<RawPage>, Diagnostic> {
 /// Exactly `n` pages of text: the whole file at once, split at the form
 /// feeds `pdftotext` ends each page with; if a page's own text holds a form
 /// feed (so the split is off), each page is extracted on its own.
-fn pages_of(path: &Path, mode: Mode, n: u32) -> Result<Vec<String>, Diagnostic> {
-    let all = poppler::text(path, mode, 1, n)?;
+fn pages_of(path: &Path, n: u32) -> Result<Vec<String>, Diagnostic> {
+    let all = poppler::text(path, 1, n)?;
     let mut parts: Vec<String> = all.split('\u{c}').map(str::to_string).collect();
     if parts.last().is_some_and(|p| p.is_empty()) {
         parts.pop();
@@ -404,7 +404,7 @@ fn pages_of(path: &Path, mode: Mode, n: u32) -> Result<Vec<String>, Diagnostic> 
     }
     (1..=n)
         .map(|p| {
-            let t = poppler::text(path, mode, p, p)?;
+            let t = poppler::text(path, p, p)?;
             // Only the final form feed is the page end; others are debris,
             // repaired (and counted) later.
             Ok(t.strip_suffix('\u{c}').unwrap_or(&t).to_string())

@@ -1,9 +1,8 @@
 //! Running poppler's command-line tools (Debian's poppler-utils) as
-//! processes: `pdfinfo` for the page count, `pdftotext` for the text layer,
-//! `pdfimages -list` for which pages carry images, `pdftoppm` to render a
-//! page for OCR. `docs/import.md` says why poppler and not a Rust crate: it
-//! recovered every word and kept two-column pages in reading order where the
-//! crates did not.
+//! processes: `pdfinfo` for the page count, `pdftotext -layout` for the
+//! text layer, `pdfimages -list` for which pages carry images, `pdftoppm` to
+//! render a page for OCR. `docs/import.md` compares it with the Rust crates
+//! (pdf-extract, lopdf) on release-like PDFs and says why it was chosen.
 //!
 //! Every failure is a `Diagnostic` naming the PDF; nothing here panics.
 
@@ -66,21 +65,15 @@ pub fn page_count(pdf: &Path) -> Result<u32, Diagnostic> {
         })
 }
 
-/// Which extraction mode of `pdftotext`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    /// Content-stream order: keeps each column of a two-column page whole.
-    Reading,
-    /// `-layout`: keeps a table's row on one line, cells apart by spaces.
-    Layout,
-}
-
-/// The text of pages `first..=last` (1-based), separated and terminated by
-/// form feeds as `pdftotext` writes them.
-pub fn text(pdf: &Path, mode: Mode, first: u32, last: u32) -> Result<String, Diagnostic> {
+/// The text of pages `first..=last` (1-based) with `-layout` (each line as
+/// it stands on the page, hyphens as printed), separated and terminated by
+/// form feeds as `pdftotext` writes them. The default mode is not used: it
+/// joins every line-end hyphenation, `New Zealand-` / `Australia` becoming
+/// `New ZealandAustralia` (docs/import.md).
+pub fn text(pdf: &Path, first: u32, last: u32) -> Result<String, Diagnostic> {
     let f = first.to_string();
     let l = last.to_string();
-    let mut args: Vec<&std::ffi::OsStr> = vec![
+    let args: Vec<&std::ffi::OsStr> = vec![
         "-q".as_ref(),
         "-enc".as_ref(),
         "UTF-8".as_ref(),
@@ -88,12 +81,10 @@ pub fn text(pdf: &Path, mode: Mode, first: u32, last: u32) -> Result<String, Dia
         f.as_ref(),
         "-l".as_ref(),
         l.as_ref(),
+        "-layout".as_ref(),
+        pdf.as_os_str(),
+        "-".as_ref(),
     ];
-    if mode == Mode::Layout {
-        args.push("-layout".as_ref());
-    }
-    args.push(pdf.as_os_str());
-    args.push("-".as_ref());
     let out = run("pdftotext", &args, pdf)?;
     // Invalid UTF-8 cannot come from `-enc UTF-8`; if it ever does, the
     // replacement characters show where, rather than losing the page.

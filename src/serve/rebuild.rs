@@ -1,0 +1,550 @@
+//! Rebuilding after an edit, rendering only the pages the edit can change.
+//!
+//! The project keeps the last good site graph and the compiled theme. What
+//! an edit re-renders:
+//!
+//! - a meeting, document or press file: that file alone is read again
+//!   (the others come from memory), the graph is resolved again, and the
+//!   pages that show the entry are re-rendered, before and after the edit
+//!   (so a removed link disappears too): see [`Affected`];
+//! - a template: the theme is compiled again and the pages rendered with
+//!   that template are re-rendered; a template that others include or
+//!   extend (`base.html`, `macros.html`) re-renders every page;
+//! - a theme static file: only the theme's static files are replaced;
+//! - `site.yaml`, `content/release.md` (its facts are on every page), a
+//!   new non-Markdown file, the site's `static/`, or any edit after a failed
+//!   rebuild: everything is loaded and rendered again. That is the
+//!   documented exception to "only what changed", and it is still one
+//!   pass over memory, with no output folder to write.
+//!
+//! Set `ANNEX_SERVE_VERIFY=1` to have every partial rebuild checked against
+//! a full render of the same site; a difference is printed as a bug.
+
+use std::collections::{BTreeSet, HashSet};
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::Diagnostics;
+use crate::load::{self, Kind};
+use crate::markers;
+use crate::model::{Content, Entry, Site};
+use crate::render::{self, templates, OutputFile, PageId, RenderOptions, Renderer};
+
+/// What one rebuild produced.
+pub struct Rebuilt {
+    /// Files rendered, to put in place.
+    pub files: Vec<OutputFile>,
+    /// Every output path the site now has.
+    pub outputs: HashSet<String>,
+    /// Pages rendered (HTML, XML and text pages; not static files).
+    pub pages: usize,
+    /// Pages the site has in all.
+    pub total_pages: usize,
+    pub base_path: String,
+    pub warnings: Diagnostics,
+    /// `full` or `partial`.
+    pub kind: &'static str,
+    /// With `ANNEX_SERVE_VERIFY=1`, after a partial rebuild: every file as a
+    /// full render makes it, to check the served site against.
+    pub full_render: Option<Vec<OutputFile>>,
+}
+
+/// Which pages to render.
+enum Select {
+    All,
+    Pages(Vec<PageId>),
+    /// The pages rendered with one of these templates.
+    Templates(BTreeSet<String>),
+}
+
+/// A project being served.
+pub struct Project {
+    /// The root as the user gave it, so diagnostics show the paths they know.
+    root: PathBuf,
+    /// `http://127.0.0.1:1111`: the site's links and canonical URLs point to
+    /// the preview server, under the base URL's own path.
+    origin: String,
+    theme: Option<templates::Theme>,
+    theme_name: Option<String>,
+    /// The last good site, `None` before the first success and after a
+    /// failure (the next rebuild is then a full one).
+    site: Option<Site>,
+    pub generation: u64,
+    verify: bool,
+}
+
+/// How an edit is handled.
+#[derive(Debug, PartialEq, Eq)]
+enum Plan {
+    Full,
+    /// Content entry files (relative to the root).
+    Entries(Vec<(Kind, PathBuf)>),
+    /// Templates changed: their names, or `None` for "a template any page
+    /// may include".
+    Templates(Option<BTreeSet<String>>),
+    Static,
+    Nothing,
+}
+
+impl Project {
+    pub fn new(root: &Path, origin: &str) -> Project {
+        Project {
+            root: root.to_path_buf(),
+            origin: origin.trim_end_matches('/').to_string(),
+            theme: None,
+            theme_name: None,
+            site: None,
+            generation: 0,
+            verify: std::env::var_os("ANNEX_SERVE_VERIFY").is_some_and(|v| v == "1"),
+        }
+    }
+
+    /// Loads and renders everything.
+    pub fn full(&mut self) -> Result<Rebuilt, Diagnostics> {
+        self.generation += 1;
+        self.load_all()
+    }
+
+    fn load_all(&mut self) -> Result<Rebuilt, Diagnostics> {
+        self.site = None;
+        let content = load::load_project(&self.root)?;
+        let (site, warnings) = crate::resolve::resolve(content)?;
+        self.render(site, warnings, Select::All, true)
+    }
+
+    /// Rebuilds after the files `changed` (relative to the root) changed.
+    pub fn apply(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rebuilt, Diagnostics> {
+        self.generation += 1;
+        let plan = self.plan(changed);
+        let Some(site) = self.site.take() else {
+            return self.load_all();
+        };
+        match plan {
+            Plan::Full => {
+                drop(site);
+                self.load_all()
+            }
+            Plan::Nothing => self.render(
+                site,
+                Diagnostics::default(),
+                Select::Pages(Vec::new()),
+                false,
+            ),
+            Plan::Static => {
+                self.theme = None;
+                self.render(
+                    site,
+                    Diagnostics::default(),
+                    Select::Pages(Vec::new()),
+                    true,
+                )
+            }
+            Plan::Templates(names) => {
+                self.theme = None;
+                let select = match names {
+                    Some(names) => Select::Templates(names),
+                    None => Select::All,
+                };
+                self.render(site, Diagnostics::default(), select, true)
+            }
+            Plan::Entries(entries) => self.entries(site, &entries),
+        }
+    }
+
+    fn plan(&self, changed: &BTreeSet<PathBuf>) -> Plan {
+        let theme = self.theme_name.as_deref().unwrap_or("default");
+        let mut entries = Vec::new();
+        let mut templates = BTreeSet::new();
+        let mut any_template = false;
+        let mut statics = false;
+        for rel in changed {
+            let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+            match parts.as_slice() {
+                ["content", folder, .., name] if name.ends_with(".md") => {
+                    match Kind::ALL.iter().find(|k| k.folder() == *folder) {
+                        Some(&kind) => entries.push((kind, rel.clone())),
+                        None => return Plan::Full,
+                    }
+                }
+                ["templates", rest @ ..] => {
+                    templates.insert(rest.join("/"));
+                }
+                ["themes", name, "templates", rest @ ..] if *name == theme => {
+                    templates.insert(rest.join("/"));
+                }
+                ["themes", name, "static", ..] if *name == theme => statics = true,
+                // Another theme's files, or the theme folder's own README.
+                ["themes", name, ..] if *name != theme => {}
+                ["themes", _, _] => {}
+                // A folder event without a file: the files inside have
+                // their own events.
+                ["content", ..] if self.root.join(rel).is_dir() => {}
+                // A temporary file that is already gone (`sed -i`, editors
+                // that save through a rename): it never was content.
+                ["content", ..] if !self.root.join(rel).exists() => {}
+                _ => return Plan::Full,
+            }
+        }
+        if !templates.is_empty() {
+            any_template = templates
+                .iter()
+                .any(|t| !PAGE_TEMPLATES.contains(&t.as_str()));
+        }
+        match (entries.is_empty(), templates.is_empty(), statics) {
+            (false, true, false) => Plan::Entries(entries),
+            (true, false, _) => Plan::Templates((!any_template).then_some(templates)),
+            (true, true, true) => Plan::Static,
+            (true, true, false) => Plan::Nothing,
+            // Mixed edits (a content file and a template at once): rare,
+            // and a full rebuild is certainly right.
+            _ => Plan::Full,
+        }
+    }
+
+    /// Reloads the changed entry files and re-renders the pages that show
+    /// them.
+    fn entries(&mut self, old: Site, changed: &[(Kind, PathBuf)]) -> Result<Rebuilt, Diagnostics> {
+        let mut affected = Affected::default();
+        for (kind, rel) in changed {
+            let path = load::display_path(&self.root, rel);
+            affected.entry(&old, *kind, &path);
+        }
+        let mut content: Content = old.content;
+        let mut diags = Diagnostics::default();
+        for (kind, rel) in changed {
+            let result = match kind {
+                Kind::Meeting => reload(&self.root, rel, &mut content.meetings),
+                Kind::Document => reload(&self.root, rel, &mut content.documents),
+                Kind::Press => reload(&self.root, rel, &mut content.press),
+            };
+            if let Err(d) = result {
+                diags.extend(d);
+            }
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let (site, warnings) = crate::resolve::resolve(content)?;
+        for (kind, rel) in changed {
+            let path = load::display_path(&self.root, rel);
+            affected.entry(&site, *kind, &path);
+        }
+        let ids = affected.pages(&site);
+        self.render(site, warnings, Select::Pages(ids), false)
+    }
+
+    /// Renders `ids` (all pages when `None`) of `site`, compiling the theme
+    /// first when it is not in memory, and keeps the site for next time.
+    fn render(
+        &mut self,
+        site: Site,
+        warnings: Diagnostics,
+        select: Select,
+        with_static: bool,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let config = &site.content.config;
+        if self.theme_name.as_deref() != Some(config.theme.as_str()) {
+            self.theme = None;
+        }
+        let theme = match self.theme.take() {
+            Some(t) => t,
+            None => templates::load_theme(&self.root, &config.theme)?,
+        };
+        self.theme_name = Some(config.theme.clone());
+        let base_url = format!("{}{}", self.origin, render::base_path(&config.base_url));
+        let options = RenderOptions {
+            base_url: Some(base_url),
+            theme: None,
+        };
+        let renderer = Renderer::new(&site, theme, &options)?;
+        let all = renderer.all_pages();
+        let mut outputs: HashSet<String> = all.iter().map(|&id| renderer.page_path(id)).collect();
+        outputs.extend(static_files(&renderer).into_iter().map(|f| f.path));
+        // Data downloads and cards read the whole site, and are cheap (cards
+        // are cached): made on every rebuild so they are never stale. The
+        // search index needs every page's HTML, so serve leaves it out.
+        let site_files = renderer.site_files();
+        outputs.extend(site_files.iter().map(|f| f.path.clone()));
+        let total_pages = all.len();
+        let (kind, ids) = match select {
+            Select::All => ("full", all),
+            Select::Pages(ids) => ("partial", ids),
+            Select::Templates(names) => (
+                "partial",
+                all.into_iter()
+                    .filter(|&id| names.contains(template_of(id)))
+                    .collect(),
+            ),
+        };
+        let mut files = renderer.render(&ids)?;
+        let pages = files.len();
+        if with_static {
+            files.extend(static_files(&renderer));
+        }
+        files.extend(site_files.iter().cloned());
+        // In verify mode, the whole site as a full build would render it,
+        // for the caller to compare with what it serves.
+        let full_render = if self.verify && kind == "partial" {
+            let mut all = renderer.render(&renderer.all_pages())?;
+            all.extend(static_files(&renderer));
+            all.extend(site_files);
+            Some(all)
+        } else {
+            None
+        };
+        let base_path = renderer.base_path.clone();
+        self.theme = Some(renderer.theme);
+        self.site = Some(site);
+        Ok(Rebuilt {
+            files,
+            outputs,
+            pages,
+            total_pages,
+            base_path,
+            warnings,
+            kind,
+            full_render,
+        })
+    }
+}
+
+/// The theme's static files as output files.
+fn static_files(renderer: &Renderer) -> Vec<OutputFile> {
+    renderer
+        .theme
+        .static_files
+        .iter()
+        .map(|(path, bytes)| OutputFile {
+            path: format!("assets/{path}"),
+            bytes: bytes.clone(),
+        })
+        .collect()
+}
+
+/// The templates pages are rendered with, by page kind (see
+/// `render::pages::context`); any other template is included by these.
+const PAGE_TEMPLATES: [&str; 17] = [
+    "home.html",
+    "meetings.html",
+    "meeting.html",
+    "documents.html",
+    "document.html",
+    "press_index.html",
+    "press.html",
+    "grounds.html",
+    "ground.html",
+    "participants.html",
+    "data.html",
+    "compare.html",
+    "search.html",
+    "404.html",
+    "sitemap.xml",
+    "atom.xml",
+    "robots.txt",
+];
+
+fn template_of(id: PageId) -> &'static str {
+    match id {
+        PageId::Home => "home.html",
+        PageId::Meetings => "meetings.html",
+        PageId::Meeting(_) => "meeting.html",
+        PageId::Documents => "documents.html",
+        PageId::Document(_) => "document.html",
+        PageId::PressIndex => "press_index.html",
+        PageId::Press(_) => "press.html",
+        PageId::Grounds => "grounds.html",
+        PageId::Ground(_) => "ground.html",
+        PageId::Participants => "participants.html",
+        PageId::Data => "data.html",
+        PageId::Compare => "compare.html",
+        PageId::Search => "search.html",
+        PageId::NotFound => "404.html",
+        PageId::Sitemap => "sitemap.xml",
+        PageId::Feed => "atom.xml",
+        PageId::Robots => "robots.txt",
+    }
+}
+
+/// Reads one entry file again into `entries` (kept sorted by path), or
+/// removes it when the file is gone.
+fn reload<M>(
+    root: &Path,
+    rel: &Path,
+    entries: &mut Vec<Entry<M>>,
+) -> Result<(), Vec<crate::diagnostics::Diagnostic>>
+where
+    M: serde::de::DeserializeOwned + load::FrontMatter,
+{
+    let path = load::display_path(root, rel);
+    let at = entries.binary_search_by(|e| e.path.as_path().cmp(&path));
+    if !root.join(rel).is_file() {
+        if let Ok(i) = at {
+            entries.remove(i);
+        }
+        return Ok(());
+    }
+    let entry = load::load_entry::<M>(root, rel)?;
+    match at {
+        Ok(i) => entries[i] = entry,
+        Err(i) => entries.insert(i, entry),
+    }
+    Ok(())
+}
+
+/// The entries whose pages an edit can change, by slug (indices move when
+/// files are added or removed; slugs are what URLs are made of).
+#[derive(Default)]
+struct Affected {
+    meetings: BTreeSet<String>,
+    documents: BTreeSet<String>,
+    press: BTreeSet<String>,
+    grounds: BTreeSet<String>,
+}
+
+impl Affected {
+    /// Adds what shows the entry at `path` in `site` (called with the site
+    /// before the edit and after it).
+    fn entry(&mut self, site: &Site, kind: Kind, path: &Path) {
+        let c = &site.content;
+        match kind {
+            Kind::Meeting => {
+                let Some(i) = c.meetings.iter().position(|e| e.path == path) else {
+                    return;
+                };
+                self.meeting(site, i);
+                // Its neighbours show it as previous / next.
+                if let Some(pos) = site.meeting_order.iter().position(|&x| x == i) {
+                    for n in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
+                        if let Some(&m) = site.meeting_order.get(n) {
+                            self.meetings.insert(c.meetings[m].slug.clone());
+                        }
+                    }
+                }
+            }
+            Kind::Document => {
+                let Some(d) = c.documents.iter().position(|e| e.path == path) else {
+                    return;
+                };
+                let slug = &c.documents[d].slug;
+                self.documents.insert(slug.clone());
+                self.body_grounds(site, &c.documents[d].body);
+                // Meetings that cover it or quote its paragraphs beside a
+                // press claim show its text, and so do their press pages.
+                for (m, meeting) in c.meetings.iter().enumerate() {
+                    let quotes = meeting
+                        .meta
+                        .press
+                        .iter()
+                        .any(|p| p.release.iter().any(|r| &r.document == slug));
+                    if quotes || site.document_meetings[d].contains(&m) {
+                        self.meeting_and_press(site, m);
+                    }
+                }
+            }
+            Kind::Press => {
+                let Some(p) = c.press.iter().position(|e| e.path == path) else {
+                    return;
+                };
+                self.press.insert(c.press[p].slug.clone());
+                self.body_grounds(site, &c.press[p].body);
+                for &m in &site.press_meetings[p] {
+                    self.meetings.insert(c.meetings[m].slug.clone());
+                }
+            }
+        }
+    }
+
+    /// A meeting's page and the pages that show it.
+    fn meeting(&mut self, site: &Site, m: usize) {
+        let c = &site.content;
+        let meeting = &c.meetings[m];
+        self.meeting_and_press(site, m);
+        for &d in &site.meeting_documents[m] {
+            self.documents.insert(c.documents[d].slug.clone());
+        }
+        for source in &meeting.meta.sources {
+            self.documents.insert(source.document.clone());
+        }
+        self.body_grounds(site, &meeting.body);
+        for u in &site.participant_markers[m] {
+            for &g in &u.grounds {
+                self.grounds.insert(c.grounds[g].code.clone());
+            }
+        }
+    }
+
+    fn meeting_and_press(&mut self, site: &Site, m: usize) {
+        let meeting = &site.content.meetings[m];
+        self.meetings.insert(meeting.slug.clone());
+        for p in &meeting.meta.press {
+            self.press.insert(p.item.clone());
+        }
+    }
+
+    fn body_grounds(&mut self, site: &Site, body: &str) {
+        for group in markers::scan(body) {
+            for code in &group.codes {
+                if let Some(&g) = site.ground_index.get(&code.canonical) {
+                    self.grounds.insert(site.content.grounds[g].code.clone());
+                }
+            }
+        }
+    }
+
+    /// The pages of `site` to re-render: the affected entries' pages and
+    /// every index (home, lists, participants, sitemap, feed).
+    fn pages(&self, site: &Site) -> Vec<PageId> {
+        let c = &site.content;
+        let mut ids = vec![
+            PageId::Home,
+            PageId::Meetings,
+            PageId::Documents,
+            PageId::PressIndex,
+            PageId::Grounds,
+            PageId::Participants,
+            PageId::Sitemap,
+            PageId::Feed,
+            // Built from every meeting and press claim.
+            PageId::Data,
+            PageId::Compare,
+        ];
+        if c.config.search {
+            ids.push(PageId::Search);
+        }
+        let pick = |set: &BTreeSet<String>,
+                    slugs: &mut dyn Iterator<Item = &str>,
+                    id: fn(usize) -> PageId,
+                    out: &mut Vec<PageId>| {
+            for (i, s) in slugs.enumerate() {
+                if set.contains(s) {
+                    out.push(id(i));
+                }
+            }
+        };
+        pick(
+            &self.meetings,
+            &mut c.meetings.iter().map(|e| e.slug.as_str()),
+            PageId::Meeting,
+            &mut ids,
+        );
+        pick(
+            &self.documents,
+            &mut c.documents.iter().map(|e| e.slug.as_str()),
+            PageId::Document,
+            &mut ids,
+        );
+        pick(
+            &self.press,
+            &mut c.press.iter().map(|e| e.slug.as_str()),
+            PageId::Press,
+            &mut ids,
+        );
+        pick(
+            &self.grounds,
+            &mut c.grounds.iter().map(|g| g.code.as_str()),
+            PageId::Ground,
+            &mut ids,
+        );
+        ids
+    }
+}

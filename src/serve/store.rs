@@ -1,0 +1,418 @@
+//! The served site, held in memory, and how a request is answered from it.
+//!
+//! `serve` never reads a file to answer a request: it answers from the
+//! files the last good build rendered, keyed by their output path. No URL
+//! can therefore reach anything outside the site, whatever its spelling
+//! (`http::path_segments` refuses traversal before the lookup anyway), and
+//! there is nothing to list: a folder's URL serves its `index.html` or the
+//! theme's 404 page.
+//!
+//! Each file keeps an ETag (a hash of its bytes) and the time its bytes last
+//! changed, for conditional requests, and the number of the rebuild that
+//! last rendered it, sent as `X-Annex-Generation` so that tests and the
+//! curious can see which pages an edit re-rendered.
+
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, RwLock};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use super::http::{self, Body, Handler, Reply, Request, Response};
+use super::reload::{self, Hub};
+use crate::diagnostics::Diagnostics;
+
+/// One served file.
+#[derive(Debug, Clone)]
+struct File {
+    bytes: Arc<[u8]>,
+    etag: String,
+    modified: SystemTime,
+    generation: u64,
+}
+
+#[derive(Default)]
+struct State {
+    files: HashMap<String, File>,
+    /// The base URL's path, `/` or `/release/`.
+    base_path: String,
+    /// The errors of the last rebuild, as an HTML fragment, when it failed.
+    errors: Option<String>,
+    /// Changes whenever the error state does, so that HTML pages (which
+    /// show it) get a new ETag.
+    error_epoch: u64,
+    error_changed: Option<SystemTime>,
+}
+
+/// The site being served.
+pub struct Store {
+    state: RwLock<State>,
+    hub: Arc<Hub>,
+}
+
+impl Store {
+    pub fn new(hub: Arc<Hub>) -> Arc<Store> {
+        Arc::new(Store {
+            state: RwLock::new(State {
+                base_path: "/".into(),
+                ..State::default()
+            }),
+            hub,
+        })
+    }
+
+    /// Puts the files of a successful rebuild in place. `rendered` are the
+    /// files rendered by rebuild `generation`; `outputs`, when given, is
+    /// every path the site now has, and files not in it are dropped.
+    /// Clears the error state. Returns how many files' bytes changed.
+    pub fn update(
+        &self,
+        rendered: Vec<crate::render::OutputFile>,
+        outputs: Option<&HashSet<String>>,
+        base_path: &str,
+        generation: u64,
+    ) -> usize {
+        let now = SystemTime::now();
+        // Hash outside the lock: requests keep being answered meanwhile.
+        let prepared: Vec<(String, Vec<u8>, String)> = rendered
+            .into_iter()
+            .map(|f| {
+                let etag = etag(&f.bytes);
+                (f.path, f.bytes, etag)
+            })
+            .collect();
+        let Ok(mut state) = self.state.write() else {
+            return 0;
+        };
+        let mut changed = 0;
+        for (path, bytes, etag) in prepared {
+            match state.files.get_mut(&path) {
+                Some(f) if f.etag == etag && *f.bytes == *bytes => f.generation = generation,
+                _ => {
+                    changed += 1;
+                    state.files.insert(
+                        path,
+                        File {
+                            bytes: bytes.into(),
+                            etag,
+                            modified: now,
+                            generation,
+                        },
+                    );
+                }
+            }
+        }
+        if let Some(outputs) = outputs {
+            let before = state.files.len();
+            state.files.retain(|p, _| outputs.contains(p));
+            changed += before - state.files.len();
+        }
+        state.base_path = base_path.to_string();
+        if state.errors.take().is_some() {
+            state.error_epoch += 1;
+            state.error_changed = Some(now);
+        }
+        changed
+    }
+
+    /// Records a failed rebuild: pages stay as they were, and HTML pages
+    /// show the errors above them until a rebuild succeeds.
+    pub fn set_errors(&self, diags: &Diagnostics) {
+        let html = error_html(diags);
+        if let Ok(mut state) = self.state.write() {
+            state.errors = Some(html);
+            state.error_epoch += 1;
+            state.error_changed = Some(SystemTime::now());
+        }
+    }
+
+    pub fn hub(&self) -> &Arc<Hub> {
+        &self.hub
+    }
+
+    /// Paths where the served site differs from `full` (a full render of
+    /// the same site): `missing`, `stale` or `extra`. Used to check partial
+    /// rebuilds (`ANNEX_SERVE_VERIFY=1`).
+    pub fn differences(&self, full: &[crate::render::OutputFile]) -> Vec<String> {
+        let Ok(state) = self.state.read() else {
+            return vec!["state unavailable".into()];
+        };
+        let mut out = Vec::new();
+        for f in full {
+            match state.files.get(&f.path) {
+                None => out.push(format!("missing {}", f.path)),
+                Some(s) if *s.bytes != *f.bytes => out.push(format!("stale {}", f.path)),
+                Some(_) => {}
+            }
+        }
+        let expected: HashSet<&str> = full.iter().map(|f| f.path.as_str()).collect();
+        let mut extra: Vec<&String> = state
+            .files
+            .keys()
+            .filter(|k| !expected.contains(k.as_str()))
+            .collect();
+        extra.sort();
+        out.extend(extra.into_iter().map(|k| format!("extra {k}")));
+        out
+    }
+
+    fn answer(&self, request: &Request) -> Reply {
+        if request.method != "GET" && request.method != "HEAD" {
+            return Reply::Full(
+                Response::text(405, "Only GET and HEAD are served").header("Allow", "GET, HEAD"),
+            );
+        }
+        let path_only = request.target.split(['?', '#']).next().unwrap_or_default();
+        if path_only == reload::EVENTS_PATH {
+            let hub = Arc::clone(&self.hub);
+            return Reply::Stream(Box::new(move |stream| hub.attach(stream)));
+        }
+        let segments = match http::path_segments(&request.target) {
+            Ok(s) => s,
+            Err(_) => return Reply::Full(Response::text(400, "Bad request path")),
+        };
+        let Ok(state) = self.state.read() else {
+            return Reply::Full(Response::text(500, "Server state unavailable"));
+        };
+        let base: Vec<&str> = state
+            .base_path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .collect();
+        let under_base =
+            segments.len() > base.len() && segments.iter().zip(&base).all(|(a, b)| a == b);
+        if !under_base {
+            let toward_base =
+                segments.len() <= base.len() && segments.iter().zip(&base).all(|(a, b)| a == b);
+            if segments == [""] || toward_base {
+                // `/` (or `/release` without its slash) when the site lives
+                // under a sub-path: send the browser there.
+                return Reply::Full(
+                    Response::text(302, "The site is served under its base path")
+                        .header("Location", state.base_path.clone()),
+                );
+            }
+            return Reply::Full(not_found(&state));
+        }
+        let rest = &segments[base.len()..];
+        let mut key = rest.join("/");
+        if key.is_empty() || key.ends_with('/') {
+            key.push_str("index.html");
+        }
+        if let Some(file) = state.files.get(&key) {
+            return Reply::Full(serve_file(&state, &key, file, 200, request));
+        }
+        if state.files.contains_key(&format!("{key}/index.html")) {
+            // A folder's URL without its slash: relative links in the page
+            // only work from the slashed URL.
+            return Reply::Full(
+                Response::text(301, "Moved").header("Location", format!("{path_only}/")),
+            );
+        }
+        Reply::Full(not_found(&state))
+    }
+}
+
+impl Handler for Store {
+    fn handle(&self, request: &Request) -> Reply {
+        self.answer(request)
+    }
+}
+
+fn not_found(state: &State) -> Response {
+    match state.files.get("404.html") {
+        Some(file) => serve_file(state, "404.html", file, 404, &no_conditions()),
+        None => match &state.errors {
+            Some(errors) => error_page(errors),
+            None => Response::text(404, "Not found"),
+        },
+    }
+}
+
+fn no_conditions() -> Request {
+    Request {
+        method: "GET".into(),
+        target: "/".into(),
+        headers: Vec::new(),
+    }
+}
+
+/// A file with its headers, or 304 when the client's copy is current.
+fn serve_file(state: &State, key: &str, file: &File, status: u16, request: &Request) -> Response {
+    let content_type = http::content_type(key);
+    let html = content_type.starts_with("text/html");
+    let (etag, modified) = if html {
+        // HTML carries the reload script and any error panel, so its
+        // validators change with the error state too.
+        let modified = match state.error_changed {
+            Some(t) if t > file.modified => t,
+            _ => file.modified,
+        };
+        (format!("\"{}-{}\"", file.etag, state.error_epoch), modified)
+    } else {
+        (format!("\"{}\"", file.etag), file.modified)
+    };
+    let last_modified = httpdate::fmt_http_date(modified);
+    if status == 200 && not_modified(request, &etag, modified) {
+        return Response::text(304, "")
+            .header("ETag", etag)
+            .header("Last-Modified", last_modified)
+            .header("Cache-Control", "no-cache");
+    }
+    let body = if html {
+        Body::Owned(decorate(&file.bytes, state.errors.as_deref()))
+    } else {
+        Body::Shared(Arc::clone(&file.bytes))
+    };
+    Response::new(status, content_type, body)
+        .header("ETag", etag)
+        .header("Last-Modified", last_modified)
+        // Always revalidate: the point of a preview is to see edits.
+        .header("Cache-Control", "no-cache")
+        .header("X-Content-Type-Options", "nosniff")
+        .header("X-Annex-Generation", file.generation.to_string())
+}
+
+/// RFC 9110: If-None-Match wins over If-Modified-Since.
+fn not_modified(request: &Request, etag: &str, modified: SystemTime) -> bool {
+    if let Some(inm) = request.header("If-None-Match") {
+        return inm
+            .split(',')
+            .map(str::trim)
+            .any(|t| t == "*" || t.strip_prefix("W/").unwrap_or(t) == etag);
+    }
+    if let Some(ims) = request.header("If-Modified-Since") {
+        if let Ok(since) = httpdate::parse_http_date(ims) {
+            let secs = |t: SystemTime| {
+                t.duration_since(UNIX_EPOCH)
+                    .map(|d| d.as_secs())
+                    .unwrap_or(0)
+            };
+            return secs(modified) <= secs(since);
+        }
+    }
+    false
+}
+
+/// The page with the reload script before `</body>` and, when the last
+/// rebuild failed, the error panel right after `<body>`.
+fn decorate(page: &[u8], errors: Option<&str>) -> Vec<u8> {
+    let script = reload::SCRIPT.as_bytes();
+    let mut out = Vec::with_capacity(page.len() + script.len() + errors.map_or(0, str::len));
+    let body_open = errors.and_then(|_| {
+        let start = find(page, b"<body")?;
+        Some(start + page[start..].iter().position(|&b| b == b'>')? + 1)
+    });
+    let body_close = rfind(page, b"</body>").unwrap_or(page.len());
+    match (errors, body_open) {
+        (Some(e), Some(at)) if at <= body_close => {
+            out.extend_from_slice(&page[..at]);
+            out.extend_from_slice(e.as_bytes());
+            out.extend_from_slice(&page[at..body_close]);
+        }
+        (Some(e), _) => {
+            out.extend_from_slice(e.as_bytes());
+            out.extend_from_slice(&page[..body_close]);
+        }
+        (None, _) => out.extend_from_slice(&page[..body_close]),
+    }
+    out.extend_from_slice(script);
+    out.extend_from_slice(&page[body_close..]);
+    out
+}
+
+fn find(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).position(|w| w == needle)
+}
+
+fn rfind(hay: &[u8], needle: &[u8]) -> Option<usize> {
+    hay.windows(needle.len()).rposition(|w| w == needle)
+}
+
+/// A whole page for the errors, when there is no good page to show them on
+/// (the first build failed).
+fn error_page(errors: &str) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>annex serve: errors</title></head><body>{errors}{}</body></html>",
+        reload::SCRIPT
+    );
+    Response::new(
+        500,
+        "text/html; charset=utf-8",
+        Body::Owned(page.into_bytes()),
+    )
+    .header("Cache-Control", "no-cache")
+}
+
+/// The error panel: every diagnostic as the terminal prints it
+/// (`path:line:col: error[code]: message` and its hint).
+pub fn error_html(diags: &Diagnostics) -> String {
+    let mut list = String::new();
+    for d in &diags.0 {
+        list.push_str(&escape(&d.to_string()));
+        list.push('\n');
+    }
+    format!(
+        "<div id=\"annex-errors\" role=\"alert\" style=\"position:relative;z-index:2147483647;margin:0;padding:1rem 1.25rem;\
+         background:#fff4f4;color:#5c0000;border-bottom:4px solid #b00020;font:15px/1.5 system-ui,sans-serif\">\
+         <h2 style=\"margin:0 0 .5rem;font-size:1.2rem\">annex serve: the site has {}</h2>\
+         <p style=\"margin:0 0 .5rem\">The pages below are from the last good build. Fix the file and save: the page reloads by itself.</p>\
+         <pre style=\"margin:0;white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace\">{list}</pre></div>",
+        escape(&diags.summary())
+    )
+}
+
+fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A strong validator for bytes: 64 bits of the standard hasher with its
+/// fixed keys (`DefaultHasher::new`), so it is the same across restarts.
+fn etag(bytes: &[u8]) -> String {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    format!("{:016x}", h.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_goes_before_body_end_and_errors_after_body_start() {
+        let page = b"<html><body class=\"x\"><p>hi</p></body></html>";
+        let out = String::from_utf8(decorate(page, None)).unwrap();
+        assert!(out.starts_with("<html><body class=\"x\"><p>hi</p><script>"));
+        assert!(out.ends_with("</script></body></html>"));
+        let out = String::from_utf8(decorate(page, Some("<div>E</div>"))).unwrap();
+        assert!(out.starts_with("<html><body class=\"x\"><div>E</div><p>hi</p><script>"));
+    }
+
+    #[test]
+    fn if_none_match_wins_over_if_modified_since() {
+        let mut r = no_conditions();
+        let t = SystemTime::now();
+        r.headers
+            .push(("If-None-Match".into(), "W/\"a\", \"b\"".into()));
+        assert!(not_modified(&r, "\"b\"", t));
+        assert!(!not_modified(&r, "\"c\"", t));
+        let mut r = no_conditions();
+        r.headers
+            .push(("If-Modified-Since".into(), httpdate::fmt_http_date(t)));
+        assert!(not_modified(&r, "\"c\"", t));
+        assert!(!not_modified(
+            &r,
+            "\"c\"",
+            t + std::time::Duration::from_secs(5)
+        ));
+    }
+}

@@ -1,0 +1,166 @@
+//! Watching the project for edits: notify's native watcher (inotify on
+//! Linux), with the events of one save gathered into one batch.
+//!
+//! Watched: `site.yaml` (through the root folder, not recursively),
+//! `content/`, `themes/`, `templates/` and `static/` recursively. The
+//! output folder, `.git` and anything else at the root are not watched, so a
+//! build's own writes never trigger a rebuild. A watched folder created
+//! after `serve` started is picked up when it appears.
+//!
+//! Debouncing: an editor's save is several events (truncate, write, close;
+//! or write a temporary file and rename it). After the first event the
+//! batch stays open until `QUIET` passes with no new event, or `MAX_WAIT`
+//! in all, so a save costs one rebuild while keeping the added latency to a
+//! few milliseconds.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{RecursiveMode, Watcher as _};
+
+/// Folders under the root that are watched recursively.
+pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+const QUIET: Duration = Duration::from_millis(8);
+const MAX_WAIT: Duration = Duration::from_millis(250);
+
+pub struct Watcher {
+    root: PathBuf,
+    inner: notify::RecommendedWatcher,
+    events: Receiver<notify::Result<notify::Event>>,
+    watching: BTreeSet<&'static str>,
+}
+
+/// One batch of changed files, relative to the root, and when its first
+/// event arrived.
+#[derive(Debug)]
+pub struct Batch {
+    pub paths: BTreeSet<PathBuf>,
+    pub first_event: Instant,
+}
+
+impl Watcher {
+    /// Starts watching the project at `root` (an absolute, canonical path).
+    pub fn new(root: &Path) -> notify::Result<Watcher> {
+        let (tx, events) = channel();
+        let mut inner = notify::recommended_watcher(tx)?;
+        inner.watch(root, RecursiveMode::NonRecursive)?;
+        let mut watcher = Watcher {
+            root: root.to_path_buf(),
+            inner,
+            events,
+            watching: BTreeSet::new(),
+        };
+        watcher.watch_new_dirs();
+        Ok(watcher)
+    }
+
+    fn watch_new_dirs(&mut self) {
+        for dir in WATCHED_DIRS {
+            if !self.watching.contains(dir) && self.root.join(dir).is_dir() {
+                match self
+                    .inner
+                    .watch(&self.root.join(dir), RecursiveMode::Recursive)
+                {
+                    Ok(()) => {
+                        self.watching.insert(dir);
+                    }
+                    Err(e) => eprintln!("annex serve: cannot watch {dir}/: {e}"),
+                }
+            }
+        }
+    }
+
+    /// Waits for the next batch of relevant changes; `None` when the
+    /// watcher stopped.
+    pub fn next_batch(&mut self) -> Option<Batch> {
+        let mut paths = BTreeSet::new();
+        let mut first_event = None;
+        loop {
+            let event = match first_event {
+                None => match self.events.recv() {
+                    Ok(e) => e,
+                    Err(_) => return None,
+                },
+                Some(start) => {
+                    let waited = Instant::now().duration_since(start);
+                    let timeout = QUIET.min(MAX_WAIT.saturating_sub(waited));
+                    match self.events.recv_timeout(timeout) {
+                        Ok(e) => e,
+                        Err(RecvTimeoutError::Timeout) => break,
+                        Err(RecvTimeoutError::Disconnected) => return None,
+                    }
+                }
+            };
+            let Ok(event) = event else { continue };
+            if matches!(event.kind, notify::EventKind::Access(_)) {
+                continue;
+            }
+            for path in &event.paths {
+                if let Some(rel) = relevant(&self.root, path) {
+                    paths.insert(rel);
+                }
+            }
+            if !paths.is_empty() {
+                first_event.get_or_insert_with(Instant::now);
+            }
+        }
+        // A watched folder may have just been created.
+        self.watch_new_dirs();
+        Some(Batch {
+            paths,
+            first_event: first_event.unwrap_or_else(Instant::now),
+        })
+    }
+}
+
+/// The path relative to the root when a change to it can change the site:
+/// `site.yaml`, or a non-hidden, non-backup file under a watched folder.
+pub fn relevant(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut parts = rel.components().map(|c| c.as_os_str().to_str());
+    let first = parts.next()??;
+    if rel.components().count() == 1 {
+        return (first == "site.yaml" || WATCHED_DIRS.contains(&first)).then(|| rel.to_path_buf());
+    }
+    if !WATCHED_DIRS.contains(&first) {
+        return None;
+    }
+    for part in rel.components().skip(1) {
+        let name = part.as_os_str().to_str()?;
+        // Editors' swap, lock and backup files (`.x.md.swp`, `.#x.md`,
+        // `#x.md#`, `x.md~`, vim's `4913` probe) are not content.
+        if name.starts_with(['.', '#']) || name.ends_with('~') || name == "4913" {
+            return None;
+        }
+    }
+    Some(rel.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_site_files_are_relevant() {
+        let root = Path::new("/site");
+        let rel = |p: &str| relevant(root, Path::new(p)).map(|p| p.display().to_string());
+        assert_eq!(rel("/site/site.yaml").as_deref(), Some("site.yaml"));
+        assert_eq!(
+            rel("/site/content/meetings/a.md").as_deref(),
+            Some("content/meetings/a.md")
+        );
+        assert_eq!(
+            rel("/site/themes/default/templates/base.html").as_deref(),
+            Some("themes/default/templates/base.html")
+        );
+        assert_eq!(rel("/site/content").as_deref(), Some("content"));
+        assert_eq!(rel("/site/public/index.html"), None);
+        assert_eq!(rel("/site/README.md"), None);
+        assert_eq!(rel("/site/content/meetings/.a.md.swp"), None);
+        assert_eq!(rel("/site/content/meetings/a.md~"), None);
+        assert_eq!(rel("/site/content/.git/x"), None);
+        assert_eq!(rel("/elsewhere/site.yaml"), None);
+    }
+}
