@@ -10,7 +10,8 @@
 #   2. linkcheck.py: zero broken internal links or #anchors with the site served at
 #      BASE_PATH; with SITE_URL, absolute links into the site itself are checked too
 #   3. axe-core in Debian's headless chromium at 1280 and 375 px: zero violations of any
-#      impact on EVERY page (set AXE_PAGES=N to sample N pages, as the shared script does)
+#      impact on EVERY page (set AXE_PAGES=N to sample N pages, as the shared script does),
+#      spread over AXE_JOBS chromium processes (default 2)
 #   4. every .xml file (sitemap, feeds) is well-formed
 #   5. the site is not empty: it has an index.html and at least one HTML page
 # Ends with: html_errors=N broken_links=N axe_violations=N (critical=N serious=N) xml_errors=N
@@ -29,7 +30,7 @@ base="/$(echo "$base" | sed 's#^/*##; s#/*$##')/"; [ "$base" = "//" ] && base=/
 site_url=${3:-}
 export VALIDATORS_DIR=${VALIDATORS_DIR:-"${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/annex-validators"}
 echo "validators: $vdir"
-"$vdir/install.sh" >/dev/null || { echo "install.sh failed"; exit 2; }
+bash "$vdir/install.sh" >/dev/null || { echo "install.sh failed"; exit 2; }
 tmp=$(mktemp -d); server=""
 cleanup() { if [ -n "$server" ]; then kill "$server" 2>/dev/null; wait "$server" 2>/dev/null; fi; rm -rf "$tmp"; }
 trap cleanup EXIT
@@ -90,16 +91,31 @@ for ((i = 0; i < n; i += step)); do
   p=${pages[$i]}; [ "$p" = "index.html" ] && continue
   urls+=("http://127.0.0.1:$port${base}${p%index.html}")
 done
-echo "axe on ${#urls[@]} page(s) at 1280 and 375 px"
-node "$vdir/axe.mjs" "${urls[@]}" > "$tmp/axe.txt" 2>&1
-tail -n 60 "$tmp/axe.txt"
-axe_line=$(grep '^axe_violations=' "$tmp/axe.txt")
-axe=$(echo "$axe_line" | sed -n 's/^axe_violations=\([0-9]*\).*/\1/p'); axe=${axe:-1}
-crit=$(echo "$axe_line" | sed -n 's/.*critical=\([0-9]*\).*/\1/p')
-ser=$(echo "$axe_line" | sed -n 's/.*serious=\([0-9]*\).*/\1/p')
-axe_pages=$(echo "$axe_line" | sed -n 's/.*pages=\([0-9]*\).*/\1/p')
-if [ "${axe_pages:-0}" -ne "${#urls[@]}" ]; then
-  echo "axe checked ${axe_pages:-0} of ${#urls[@]} pages"; [ "$axe" = 0 ] && axe=1
+# Split the pages over AXE_JOBS chromium processes (default 2, one per core) and add up.
+njobs=${AXE_JOBS:-2}; [ "$njobs" -ge 1 ] || njobs=1
+echo "axe on ${#urls[@]} page(s) at 1280 and 375 px, $njobs process(es)"
+pids=()
+for ((j = 0; j < njobs; j++)); do
+  part=()
+  for ((k = j; k < ${#urls[@]}; k += njobs)); do part+=("${urls[$k]}"); done
+  [ ${#part[@]} -gt 0 ] || continue
+  node "$vdir/axe.mjs" "${part[@]}" > "$tmp/axe.$j.txt" 2>&1 &
+  pids+=($!)
+done
+for p in "${pids[@]}"; do wait "$p" || true; done
+axe=0 crit=0 ser=0 axe_pages=0
+for f in "$tmp"/axe.*.txt; do
+  grep -v '^axe_violations=' "$f" | tail -n 40
+  line=$(grep '^axe_violations=' "$f" || true)
+  if [ -z "$line" ]; then echo "axe.mjs ended without its summary ($f):"; tail -n 20 "$f"; axe=$((axe + 1)); continue; fi
+  echo "$line"
+  axe=$((axe + $(echo "$line" | sed -n 's/^axe_violations=\([0-9]*\).*/\1/p')))
+  crit=$((crit + $(echo "$line" | sed -n 's/.*critical=\([0-9]*\).*/\1/p')))
+  ser=$((ser + $(echo "$line" | sed -n 's/.*serious=\([0-9]*\).*/\1/p')))
+  axe_pages=$((axe_pages + $(echo "$line" | sed -n 's/.*pages=\([0-9]*\).*/\1/p')))
+done
+if [ "$axe_pages" -ne "${#urls[@]}" ]; then
+  echo "axe checked $axe_pages of ${#urls[@]} pages"; [ "$axe" = 0 ] && axe=1
 fi
 
 echo "html_errors=$html_errors broken_links=$broken axe_violations=$axe (critical=${crit:-?} serious=${ser:-?}) xml_errors=$xml_errors"

@@ -204,8 +204,9 @@ fn page_ranges(site: &Site, diags: &mut Diagnostics) {
 /// Broken internal links and `#anchors` in a rendered site. `files` maps
 /// each output file's path relative to the output root
 /// (`meetings/x/index.html`, `style.css`) to its bytes; links in the
-/// `.html` files are resolved as a browser would against the page's URL.
-pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
+/// `.html` files are resolved as a browser would against the page's URL,
+/// with the site served under `base_path` (`/` or `/release/`).
+pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Diagnostics {
     let mut diags = Diagnostics::default();
     let pages: BTreeMap<&Path, &str> = files
         .iter()
@@ -225,6 +226,15 @@ pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
             let (target_path, fragment) = split_fragment(&href);
             let target = if target_path.is_empty() {
                 Some(page.to_path_buf())
+            } else if target_path.starts_with('/') {
+                // Root-absolute links (404 pages need them) are fine only
+                // inside the base path.
+                target_path.strip_prefix(base_path).and_then(|inside| {
+                    resolve_link(
+                        Path::new("index.html"),
+                        if inside.is_empty() { "./" } else { inside },
+                    )
+                })
             } else {
                 resolve_link(page, target_path)
             };
@@ -276,6 +286,71 @@ pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
             }
         }
     }
+    diags.sort();
+    diags
+}
+
+/// Fetches every distinct external `http(s)` link of the rendered pages,
+/// eight at a time with a ten-second limit each, and reports those that
+/// fail at the first place they appear.
+pub fn external_links(files: &BTreeMap<PathBuf, Vec<u8>>) -> Diagnostics {
+    use rayon::prelude::*;
+    let mut first_use: BTreeMap<String, (PathBuf, usize, usize)> = BTreeMap::new();
+    for (page, bytes) in files {
+        if page.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let Ok(html) = std::str::from_utf8(bytes) else {
+            continue;
+        };
+        for (offset, href) in attribute_values(html, "href").chain(attribute_values(html, "src")) {
+            let lower = href.to_ascii_lowercase();
+            if lower.starts_with("http://") || lower.starts_with("https://") {
+                let url = decode_entities(href);
+                first_use.entry(url).or_insert_with(|| {
+                    let (line, col) = crate::diagnostics::line_col(html, offset);
+                    (page.clone(), line, col)
+                });
+            }
+        }
+    }
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(std::time::Duration::from_secs(10)))
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(8).build();
+    let fetch = || -> Vec<Diagnostic> {
+        first_use
+            .par_iter()
+            .filter_map(|(url, (page, line, col))| {
+                let status = match agent.head(url).call() {
+                    // Some servers refuse HEAD; ask again with GET before judging.
+                    Ok(r) if r.status().as_u16() < 400 => return None,
+                    _ => agent.get(url).call(),
+                };
+                let problem = match status {
+                    Ok(r) if r.status().as_u16() < 400 => return None,
+                    Ok(r) => format!("HTTP {}", r.status().as_u16()),
+                    Err(e) => e.to_string(),
+                };
+                Some(
+                    Diagnostic::error(
+                        "external-link",
+                        page,
+                        format!("external link {url} failed: {problem}"),
+                    )
+                    .at(*line, *col)
+                    .hint("check the address; if the site moved, link to an archived copy"),
+                )
+            })
+            .collect()
+    };
+    let found = match pool {
+        Ok(pool) => pool.install(fetch),
+        Err(_) => fetch(),
+    };
+    let mut diags = Diagnostics(found);
     diags.sort();
     diags
 }
@@ -393,7 +468,7 @@ mod tests {
                 r##"<p id="p1">x</p><a href="../../">home</a><a href="#p1">self</a>"##,
             ),
         ]);
-        assert!(links(&site).0.is_empty(), "{:?}", links(&site));
+        assert!(links(&site, "/").0.is_empty(), "{:?}", links(&site, "/"));
     }
 
     #[test]
@@ -405,7 +480,7 @@ mod tests {
                 r##"<a href="#p9">x</a><a href="../../../up/">up</a><a href="/abs/">abs</a>"##,
             ),
         ]);
-        let d = links(&site);
+        let d = links(&site, "/release/");
         let codes: Vec<&str> = d.0.iter().map(|d| d.code).collect();
         assert_eq!(
             codes.iter().filter(|c| **c == "broken-link").count(),
@@ -417,6 +492,43 @@ mod tests {
             1,
             "{d:?}"
         );
+    }
+
+    #[test]
+    fn external_links_are_fetched_and_failures_located() {
+        use std::io::{Read, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            for stream in listener.incoming().take(8) {
+                let Ok(mut s) = stream else { continue };
+                let mut buf = [0u8; 1024];
+                let n = s.read(&mut buf).unwrap_or(0);
+                let req = String::from_utf8_lossy(&buf[..n]);
+                let status = if req.contains("/ok ") {
+                    "200 OK"
+                } else {
+                    "404 Not Found"
+                };
+                let _ = write!(
+                    s,
+                    "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                );
+            }
+        });
+        let html = format!(
+            r#"<a href="http://127.0.0.1:{port}/ok">a</a>
+<a href="http://127.0.0.1:{port}/missing">b</a>"#
+        );
+        let files = pages(&[("index.html", &html)]);
+        let d = external_links(&files);
+        assert_eq!(d.0.len(), 1, "{d:?}");
+        assert!(
+            d.0[0].message.contains("/missing") && d.0[0].message.contains("404"),
+            "{}",
+            d.0[0]
+        );
+        assert_eq!(d.0[0].line, 2);
     }
 
     #[test]

@@ -151,6 +151,31 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, before[line_start..].chars().count() + 1)
 }
 
+/// Line starts of a text, for many `line_col` look-ups in one text without
+/// rescanning it from the start each time (which is quadratic in a large
+/// document with many markers).
+pub struct LineIndex<'t> {
+    text: &'t str,
+    starts: Vec<usize>,
+}
+
+impl<'t> LineIndex<'t> {
+    pub fn new(text: &'t str) -> Self {
+        let starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { text, starts }
+    }
+
+    /// Same as [`line_col`], in logarithmic time plus the line's length.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = floor_char_boundary(self.text, offset.min(self.text.len()));
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        (line, self.text[start..offset].chars().count() + 1)
+    }
+}
+
 fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     while i > 0 && !text.is_char_boundary(i) {
         i -= 1;
@@ -235,5 +260,9 @@ mod tests {
         let text = "ab\nTēnā koe s6(a)";
         let off = text.find("s6").unwrap();
         assert_eq!(line_col(text, off), (2, 10));
+        let index = LineIndex::new(text);
+        for off in 0..=text.len() {
+            assert_eq!(index.line_col(off), line_col(text, off), "offset {off}");
+        }
     }
 }

@@ -175,7 +175,12 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {
     let bytes = body.as_bytes();
     let mut i = 0;
     while i < bytes.len() {
-        if !body.is_char_boundary(i) {
+        // Only these bytes can start a group in prose; skipping the rest
+        // keeps the scan cheap on long released text.
+        if !matches!(
+            bytes[i],
+            b'[' | b's' | b'S' | b'(' | b'b' | b'O' | b'o' | b'N' | b'n'
+        ) {
             i += 1;
             continue;
         }
@@ -407,7 +412,6 @@ fn parse_parts(b: &[u8], mut j: usize) -> (usize, String) {
 }
 
 fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
-    let text = std::str::from_utf8(b).ok()?;
     let (mut j, digit_at) = if b[i..].starts_with(b"(b)(") {
         (i + 3, None)
     } else if b[i..].starts_with(b"(b) (") {
@@ -454,7 +458,6 @@ fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
     // `(b)(7)(c)` and `(b)(7)(C)` are the same exemption: the sub-letters of
     // 552(b)(7) are printed in capitals in the statute.
     let canon = uppercase_after_seven(&canon);
-    let _ = text;
     Some((j, canon))
 }
 

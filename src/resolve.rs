@@ -8,11 +8,13 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
-use crate::diagnostics::{closest, line_col, Diagnostic, Diagnostics};
+use crate::diagnostics::{closest, Diagnostic, Diagnostics, LineIndex};
 use crate::grounds;
 use crate::markers;
 use crate::model::{Content, Entry, MarkerUse, Person, Site};
 use crate::yaml;
+
+use rayon::prelude::*;
 
 /// Resolves loaded content into a `Site`. On success the diagnostics hold
 /// warnings only.
@@ -28,16 +30,35 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
         index: &ground_index,
         grounds: &content.grounds,
     };
-    let document_markers: Vec<Vec<MarkerUse>> = content
+    // Scanning bodies is the bulk of resolving a large release: do it in parallel.
+    let scanned: Vec<(Vec<MarkerUse>, Diagnostics)> = content
         .documents
-        .iter()
-        .map(|d| codes.markers(&d.path, &d.body, d.body_line, &mut diags))
+        .par_iter()
+        .map(|d| {
+            let mut found = Diagnostics::default();
+            (
+                codes.markers(&d.path, &d.body, d.body_line, &mut found),
+                found,
+            )
+        })
         .collect();
+    let mut document_markers = Vec::with_capacity(scanned.len());
+    for (markers, found) in scanned {
+        document_markers.push(markers);
+        diags.extend(found);
+    }
     // Meeting annotations and the cover letter are rendered with badges
     // too, so their codes must be known as well.
-    for m in &content.meetings {
-        codes.markers(&m.path, &m.body, m.body_line, &mut diags);
-    }
+    let found: Vec<Diagnostics> = content
+        .meetings
+        .par_iter()
+        .map(|m| {
+            let mut found = Diagnostics::default();
+            codes.markers(&m.path, &m.body, m.body_line, &mut found);
+            found
+        })
+        .collect();
+    diags.extend(found.into_iter().flatten());
     let r = &content.release;
     codes.markers(&r.path, &r.body, r.body_line, &mut diags);
 
@@ -293,15 +314,16 @@ impl CodeChecker<'_> {
         diags: &mut Diagnostics,
     ) -> Vec<MarkerUse> {
         let mut found = Vec::new();
+        let lines = LineIndex::new(body);
         for group in markers::scan(body) {
-            let (line, column) = line_col(body, group.span.start);
+            let (line, column) = lines.line_col(group.span.start);
             let line = line + body_line - 1;
             let mut ground_ids = Vec::with_capacity(group.codes.len());
             for code in &group.codes {
                 match self.index.get(&code.canonical) {
                     Some(&g) => ground_ids.push(g),
                     None => {
-                        let (l, c) = line_col(body, code.span.start);
+                        let (l, c) = lines.line_col(code.span.start);
                         diags.push(self.unknown(
                             path,
                             &body[code.span.clone()],
@@ -439,7 +461,10 @@ fn people(content: &Content, order: &[usize]) -> Vec<Person> {
                 if !person.sides.contains(&side.side) {
                     person.sides.push(side.side.clone());
                 }
-                push_unique(&mut person.meetings, mi);
+                // Meetings arrive in time order, so a repeat can only be the last one.
+                if person.meetings.last() != Some(&mi) {
+                    person.meetings.push(mi);
+                }
             }
         }
     }

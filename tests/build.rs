@@ -117,13 +117,9 @@ fn ids(doc: &Html) -> BTreeSet<String> {
         .collect()
 }
 
-#[test]
-fn every_internal_link_and_anchor_resolves() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build_into(&fixture(), &out, None);
-    let pages = html_pages(&out);
-    let files = snapshot(&out);
+fn assert_links_resolve(out: &Path) -> usize {
+    let pages = html_pages(out);
+    let files = snapshot(out);
     let ids: BTreeMap<&String, BTreeSet<String>> = pages.iter().map(|(p, d)| (p, ids(d))).collect();
     let mut checked = 0;
     for (page, doc) in &pages {
@@ -152,22 +148,31 @@ fn every_internal_link_and_anchor_resolves() {
             checked += 1;
         }
     }
-    assert!(checked > 200, "only {checked} links checked");
+    checked
 }
 
 #[test]
-fn badges_match_markers_and_link_to_ground_pages() {
+fn every_internal_link_and_anchor_resolves() {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("public");
     build_into(&fixture(), &out, None);
-    let pages = html_pages(&out);
-    let (site, _) = annex::build::load_site(&fixture()).unwrap();
+    let checked = assert_links_resolve(&out);
+    assert!(checked > 200, "only {checked} links checked");
+}
+
+/// For each document, badges rendered = markers in its content, and every
+/// badge links to an existing ground page with a full accessible name.
+fn assert_badges_match_markers(root: &Path, out: &Path) -> usize {
+    let pages = html_pages(out);
+    let (site, _) = annex::build::load_site(root).unwrap();
+    let mut total = 0;
     assert!(!site.content.documents.is_empty());
     for d in &site.content.documents {
         let page = format!("documents/{}/index.html", d.slug);
         let doc = &pages[&page];
         let badges: Vec<_> = doc.select(&sel(".doc-text .redaction")).collect();
         assert_eq!(badges.len(), annex::markers::scan(&d.body).len(), "{page}");
+        total += badges.len();
         for b in &badges {
             let codes = b.value().attr("data-grounds").unwrap();
             let links: Vec<_> = b.select(&sel("a")).collect();
@@ -187,6 +192,16 @@ fn badges_match_markers_and_link_to_ground_pages() {
             }
         }
     }
+    total
+}
+
+#[test]
+fn badges_match_markers_and_link_to_ground_pages() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, None);
+    assert!(assert_badges_match_markers(&fixture(), &out) > 5);
+    let pages = html_pages(&out);
     // The fixture's first file note: a list of codes is one group.
     let doc = &pages["documents/file-note-minister/index.html"];
     let group = doc.select(&sel("#p2 .redaction")).next().unwrap();
@@ -197,17 +212,14 @@ fn badges_match_markers_and_link_to_ground_pages() {
     assert!(doc.select(&sel("#page-2 .page-no")).next().is_some());
 }
 
-#[test]
-fn meeting_and_press_pages_link_both_ways() {
-    let tmp = tempfile::tempdir().unwrap();
-    let out = tmp.path().join("public");
-    build_into(&fixture(), &out, None);
-    let pages = html_pages(&out);
-    let meetings: Vec<_> = pages
+/// Each press page links to at least one meeting, and each of those
+/// meetings links back. Returns the number of meeting pages.
+fn assert_press_and_meetings_link_both_ways(out: &Path) -> usize {
+    let pages = html_pages(out);
+    let meetings = pages
         .keys()
         .filter(|p| p.starts_with("meetings/") && p.matches('/').count() == 2)
-        .collect();
-    assert_eq!(meetings.len(), 3);
+        .count();
     let press: Vec<_> = pages
         .keys()
         .filter(|p| p.starts_with("press/") && p.matches('/').count() == 2)
@@ -230,6 +242,16 @@ fn meeting_and_press_pages_link_both_ways() {
             assert!(back, "{m} does not link back to {p}");
         }
     }
+    meetings
+}
+
+#[test]
+fn meeting_and_press_pages_link_both_ways() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&fixture(), &out, None);
+    assert_eq!(assert_press_and_meetings_link_both_ways(&out), 3);
+    let pages = html_pages(&out);
     // An excluded meeting says why.
     let excluded = pages["meetings/president/index.html"]
         .root_element()
@@ -402,4 +424,18 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
         stdout.starts_with("built ") && stdout.contains(" pages ") && stdout.contains(" s"),
         "{stdout}"
     );
+}
+
+#[test]
+fn the_default_site_builds_with_its_fifteen_meetings() {
+    let root = manifest();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    assert_eq!(assert_press_and_meetings_link_both_ways(&out), 15);
+    assert!(assert_badges_match_markers(&root, &out) > 100);
+    assert!(assert_links_resolve(&out) > 1000);
+    let sub = tmp.path().join("sub");
+    build_into(&root, &sub, Some("https://example.org/release/"));
+    assert_eq!(snapshot(&out).len(), snapshot(&sub).len());
 }

@@ -107,3 +107,62 @@ fn cited_but_unused_grounds_are_warnings() {
         d.0
     );
 }
+
+#[test]
+fn annex_check_passes_on_the_default_site_and_writes_nothing() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("check: 0 errors"), "{stderr}");
+    // Warnings are printed like a compiler's, with a hint each.
+    for line in stderr.lines().filter(|l| l.contains(": warning[")) {
+        let (place, _) = line.split_once(": warning[").unwrap();
+        assert_eq!(place.rsplitn(3, ':').count(), 3, "path:line:col in {line}");
+    }
+}
+
+#[test]
+fn annex_check_reports_errors_with_exit_1_and_touches_no_output() {
+    let site = copy_of_good_site();
+    std::fs::create_dir_all(site.path().join("themes")).unwrap();
+    for entry in walkdir::WalkDir::new(Path::new(env!("CARGO_MANIFEST_DIR")).join("themes")) {
+        let entry = entry.unwrap();
+        let rel = entry
+            .path()
+            .strip_prefix(Path::new(env!("CARGO_MANIFEST_DIR")))
+            .unwrap();
+        let target = site.path().join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+    edit(
+        site.path(),
+        "content/documents/p01-file-note.md",
+        "s9(2)(g)(i)",
+        "s9(2)(q)",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("p01-file-note.md:17:24: error[unknown-code]"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("check: 1 error"), "{stderr}");
+    assert!(
+        !site.path().join("public").exists(),
+        "check writes no output"
+    );
+}

@@ -500,6 +500,27 @@ fn an_edit_rerenders_what_shows_the_meeting_and_reloads_the_tabs() {
     assert!(line.contains("(partial)"), "{line}");
     let verified = server.wait_line(|l| l.starts_with("verify 2:"));
     assert!(verified.contains("equals a full render"), "{verified}");
+
+    // An edit of the annotation alone (the body) re-renders the meeting's
+    // page only: nothing else shows it.
+    let file = site.join(&choice.meeting_file);
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nAn added sentence 4b8e.\n");
+    std::fs::write(&file, text).unwrap();
+    let page = server.wait_for(&choice.meeting_url, "the new sentence", |r| {
+        r.text().contains("An added sentence 4b8e.")
+    });
+    assert_eq!(page.header("X-Annex-Generation"), Some("3"));
+    assert_eq!(
+        server
+            .get(&choice.document_url)
+            .header("X-Annex-Generation"),
+        Some("2")
+    );
+    let line = server.wait_line(|l| l.starts_with("rebuild 3 "));
+    assert!(line.contains(": 1 of "), "one page re-rendered: {line}");
+    let verified = server.wait_line(|l| l.starts_with("verify 3:"));
+    assert!(verified.contains("equals a full render"), "{verified}");
 }
 
 #[test]

@@ -68,14 +68,24 @@ pub fn run(args: Args) -> u8 {
         eprintln!("{d}");
         return super::USAGE;
     }
-    if let Some(s) = pdf_summary {
-        println!("{s}");
+    if let Some(s) = &pdf_summary {
+        println!("{}", s.pages);
     }
     println!("{} → {}", import.summary, args.out.display());
+    if let Some(preset) = pdf_summary.as_ref().and_then(|s| s.grounds_preset) {
+        println!("grounds: the letter names the Act of the `{preset}` preset; site.yaml can say `grounds: {{preset: {preset}}}`");
+    }
     super::OK
 }
 
-type Imported = (crate::import::Import, Option<crate::import::pdf::Summary>);
+/// What the PDF reader adds to the summary.
+struct PdfSummary {
+    pages: crate::import::pdf::Summary,
+    /// The preset for the Act the release names, if it names one.
+    grounds_preset: Option<&'static str>,
+}
+
+type Imported = (crate::import::Import, Option<PdfSummary>);
 
 /// Reads the PDFs into page-marked text and imports that.
 fn import_pdfs(args: &Args) -> Result<Imported, Vec<crate::diagnostics::Diagnostic>> {
@@ -84,6 +94,13 @@ fn import_pdfs(args: &Args) -> Result<Imported, Vec<crate::diagnostics::Diagnost
     for w in &release.warnings {
         eprintln!("{w}");
     }
-    let import = crate::import::import_text(&args.inputs[0], &release.to_text())?;
-    Ok((import, Some(release.summary())))
+    let text = release.to_text();
+    let import = crate::import::import_text(&args.inputs[0], &text)?;
+    Ok((
+        import,
+        Some(PdfSummary {
+            pages: release.summary(),
+            grounds_preset: crate::grounds::preset_for_act(&text),
+        }),
+    ))
 }

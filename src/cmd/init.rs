@@ -25,7 +25,7 @@ pub fn run(args: Args) -> u8 {
                 args.dir.display(),
                 files.len()
             );
-            let cd = if args.dir == PathBuf::from(".") {
+            let cd = if args.dir == std::path::Path::new(".") {
                 String::new()
             } else {
                 format!("cd {} && ", args.dir.display())

@@ -90,6 +90,16 @@ pub struct Place {
     pub count: usize,
 }
 
+/// Bodies already rendered, by index into the site's content vectors
+/// (`None`, or a shorter vector: render it), for [`Renderer::new_reusing`].
+#[derive(Debug, Default)]
+pub struct ReusedBodies {
+    pub documents: Vec<Option<Body>>,
+    pub meetings: Vec<Option<Body>>,
+    pub press: Vec<Option<Body>>,
+    pub letter: Option<Body>,
+}
+
 /// Everything pages share, computed once per build.
 pub struct Renderer<'s> {
     pub site: &'s Site,
@@ -130,6 +140,20 @@ impl<'s> Renderer<'s> {
     /// parses every body once, computes statistics and cross-links. Fails
     /// with diagnostics when a body uses a code the grounds table lacks.
     pub fn new(site: &'s Site, theme: Theme, options: &RenderOptions) -> Result<Self, Diagnostics> {
+        Self::new_reusing(site, theme, options, ReusedBodies::default())
+    }
+
+    /// `new`, taking the bodies in `reuse` as already rendered instead of
+    /// parsing them again: `serve` passes the bodies of an earlier renderer
+    /// for the files an edit did not touch. The caller vouches that each
+    /// reused body is what `render_body` would make of the same text with
+    /// the same grounds table and release (a full reload reuses nothing).
+    pub fn new_reusing(
+        site: &'s Site,
+        theme: Theme,
+        options: &RenderOptions,
+        reuse: ReusedBodies,
+    ) -> Result<Self, Diagnostics> {
         let content = &site.content;
         let base_url = normalise_base_url(
             options
@@ -152,22 +176,35 @@ impl<'s> Renderer<'s> {
             default_act: &default_act,
         };
         let deep = root_for_depth(2);
+        let ReusedBodies {
+            documents: mut reused_documents,
+            meetings: mut reused_meetings,
+            press: mut reused_press,
+            letter: reused_letter,
+        } = reuse;
+        reused_documents.resize_with(content.documents.len(), || None);
+        reused_meetings.resize_with(content.meetings.len(), || None);
+        reused_press.resize_with(content.press.len(), || None);
         let documents: Vec<Body> = content
             .documents
             .par_iter()
-            .map(|d| markdown::render_body(&d.body, &cx, &deep))
+            .zip(reused_documents)
+            .map(|(d, done)| done.unwrap_or_else(|| markdown::render_body(&d.body, &cx, &deep)))
             .collect();
         let meeting_bodies: Vec<Body> = content
             .meetings
             .par_iter()
-            .map(|m| markdown::render_body(&m.body, &cx, &deep))
+            .zip(reused_meetings)
+            .map(|(m, done)| done.unwrap_or_else(|| markdown::render_body(&m.body, &cx, &deep)))
             .collect();
         let press_bodies: Vec<Body> = content
             .press
             .par_iter()
-            .map(|p| markdown::render_body(&p.body, &cx, &deep))
+            .zip(reused_press)
+            .map(|(p, done)| done.unwrap_or_else(|| markdown::render_body(&p.body, &cx, &deep)))
             .collect();
-        let letter = markdown::render_body(&content.release.body, &cx, "");
+        let letter =
+            reused_letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
 
         let mut diags = Diagnostics::default();
         let mut unknown = |path: &std::path::Path, body: &str, body_line: usize, b: &Body| {
@@ -608,9 +645,20 @@ pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) 
                 );
             }
             out.push_str("<div class=\"para-body\">");
-            out.push_str(&b.html);
-            if b.status == Some(markdown::ParaStatus::WithheldInFull) {
-                out.push_str("<p class=\"status-tag\">Withheld in full</p>");
+            // A paragraph withheld in full says so in words, not only by its look.
+            let tag = "<span class=\"status-tag\">Withheld in full</span>";
+            match (b.status, b.html.strip_suffix("</p>")) {
+                (Some(markdown::ParaStatus::WithheldInFull), Some(open)) => {
+                    out.push_str(open);
+                    out.push(' ');
+                    out.push_str(tag);
+                    out.push_str("</p>");
+                }
+                (Some(markdown::ParaStatus::WithheldInFull), None) => {
+                    out.push_str(&b.html);
+                    out.push_str(tag);
+                }
+                _ => out.push_str(&b.html),
             }
             out.push_str("</div>");
             out.push_str(extra);

@@ -20,14 +20,15 @@
 //! Set `ANNEX_SERVE_VERIFY=1` to have every partial rebuild checked against
 //! a full render of the same site; a difference is printed as a bug.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, Kind};
 use crate::markers;
 use crate::model::{Content, Entry, Site};
-use crate::render::{self, templates, OutputFile, PageId, RenderOptions, Renderer};
+use crate::render::markdown::Body;
+use crate::render::{self, templates, OutputFile, PageId, RenderOptions, Renderer, ReusedBodies};
 
 /// What one rebuild produced.
 pub struct Rebuilt {
@@ -70,6 +71,17 @@ pub struct Project {
     site: Option<Site>,
     pub generation: u64,
     verify: bool,
+    /// The rendered bodies of `site`'s entries, index for index, reused for
+    /// the files an edit did not touch.
+    bodies: Option<Bodies>,
+}
+
+/// A renderer's parsed bodies, kept between rebuilds.
+struct Bodies {
+    documents: Vec<Body>,
+    meetings: Vec<Body>,
+    press: Vec<Body>,
+    letter: Body,
 }
 
 /// How an edit is handled.
@@ -95,6 +107,7 @@ impl Project {
             site: None,
             generation: 0,
             verify: std::env::var_os("ANNEX_SERVE_VERIFY").is_some_and(|v| v == "1"),
+            bodies: None,
         }
     }
 
@@ -108,7 +121,8 @@ impl Project {
         self.site = None;
         let content = load::load_project(&self.root)?;
         let (site, warnings) = crate::resolve::resolve(content)?;
-        self.render(site, warnings, Select::All, true)
+        self.bodies = None;
+        self.render(site, warnings, Select::All, true, ReusedBodies::default())
     }
 
     /// Rebuilds after the files `changed` (relative to the root) changed.
@@ -123,19 +137,25 @@ impl Project {
                 drop(site);
                 self.load_all()
             }
-            Plan::Nothing => self.render(
-                site,
-                Diagnostics::default(),
-                Select::Pages(Vec::new()),
-                false,
-            ),
+            Plan::Nothing => {
+                let reuse = self.all_bodies();
+                self.render(
+                    site,
+                    Diagnostics::default(),
+                    Select::Pages(Vec::new()),
+                    false,
+                    reuse,
+                )
+            }
             Plan::Static => {
                 self.theme = None;
+                let reuse = self.all_bodies();
                 self.render(
                     site,
                     Diagnostics::default(),
                     Select::Pages(Vec::new()),
                     true,
+                    reuse,
                 )
             }
             Plan::Templates(names) => {
@@ -144,9 +164,23 @@ impl Project {
                     Some(names) => Select::Templates(names),
                     None => Select::All,
                 };
-                self.render(site, Diagnostics::default(), select, true)
+                let reuse = self.all_bodies();
+                self.render(site, Diagnostics::default(), select, true, reuse)
             }
             Plan::Entries(entries) => self.entries(site, &entries),
+        }
+    }
+
+    /// Every body of the current site, for a rebuild that changed no entry.
+    fn all_bodies(&mut self) -> ReusedBodies {
+        match self.bodies.take() {
+            Some(b) => ReusedBodies {
+                documents: b.documents.into_iter().map(Some).collect(),
+                meetings: b.meetings.into_iter().map(Some).collect(),
+                press: b.press.into_iter().map(Some).collect(),
+                letter: Some(b.letter),
+            },
+            None => ReusedBodies::default(),
         }
     }
 
@@ -202,12 +236,33 @@ impl Project {
 
     /// Reloads the changed entry files and re-renders the pages that show
     /// them.
-    fn entries(&mut self, old: Site, changed: &[(Kind, PathBuf)]) -> Result<Rebuilt, Diagnostics> {
+    fn entries(
+        &mut self,
+        mut old: Site,
+        changed: &[(Kind, PathBuf)],
+    ) -> Result<Rebuilt, Diagnostics> {
+        let bodies = self.bodies.take();
+        let changed_paths: HashSet<PathBuf> = changed
+            .iter()
+            .map(|(_, rel)| load::display_path(&self.root, rel))
+            .collect();
+        if let Some(ids) = self.body_only(&mut old, changed)? {
+            let reuse = Kept::new(bodies, &old.content).reuse(&old.content, &changed_paths);
+            return self.render(
+                old,
+                Diagnostics::default(),
+                Select::Pages(ids),
+                false,
+                reuse,
+            );
+        }
         let mut affected = Affected::default();
         for (kind, rel) in changed {
             let path = load::display_path(&self.root, rel);
             affected.entry(&old, *kind, &path);
         }
+        // Bodies by path, taken before the content moves on.
+        let kept = Kept::new(bodies, &old.content);
         let mut content: Content = old.content;
         let mut diags = Diagnostics::default();
         for (kind, rel) in changed {
@@ -230,7 +285,64 @@ impl Project {
             affected.entry(&site, *kind, &path);
         }
         let ids = affected.pages(&site);
-        self.render(site, warnings, Select::Pages(ids), false)
+        let reuse = kept.reuse(&site.content, &changed_paths);
+        self.render(site, warnings, Select::Pages(ids), false, reuse)
+    }
+
+    /// When every edit changed only the body of meetings or press items
+    /// (front matter the same, value for value), the site graph cannot have
+    /// changed and each body is shown on its own page only: the entries are
+    /// replaced in place, without resolving again, and only their pages are
+    /// re-rendered. `Ok(None)` when the edit is of another kind.
+    fn body_only(
+        &self,
+        site: &mut Site,
+        changed: &[(Kind, PathBuf)],
+    ) -> Result<Option<Vec<PageId>>, Diagnostics> {
+        let mut meetings = Vec::new();
+        let mut press = Vec::new();
+        for (kind, rel) in changed {
+            let path = load::display_path(&self.root, rel);
+            if !self.root.join(rel).is_file() {
+                return Ok(None);
+            }
+            let c = &site.content;
+            match kind {
+                Kind::Meeting => {
+                    let Some(i) = c.meetings.iter().position(|e| e.path == path) else {
+                        return Ok(None);
+                    };
+                    let fresh = load::load_entry::<crate::model::MeetingMeta>(&self.root, rel)
+                        .map_err(Diagnostics)?;
+                    if fresh.slug != c.meetings[i].slug || !same(&fresh.meta, &c.meetings[i].meta) {
+                        return Ok(None);
+                    }
+                    meetings.push((i, fresh));
+                }
+                Kind::Press => {
+                    let Some(i) = c.press.iter().position(|e| e.path == path) else {
+                        return Ok(None);
+                    };
+                    let fresh = load::load_entry::<crate::model::PressMeta>(&self.root, rel)
+                        .map_err(Diagnostics)?;
+                    if fresh.slug != c.press[i].slug || !same(&fresh.meta, &c.press[i].meta) {
+                        return Ok(None);
+                    }
+                    press.push((i, fresh));
+                }
+                Kind::Document => return Ok(None),
+            }
+        }
+        let mut ids = Vec::new();
+        for (i, fresh) in meetings {
+            site.content.meetings[i] = fresh;
+            ids.push(PageId::Meeting(i));
+        }
+        for (i, fresh) in press {
+            site.content.press[i] = fresh;
+            ids.push(PageId::Press(i));
+        }
+        Ok(Some(ids))
     }
 
     /// Renders `ids` (all pages when `None`) of `site`, compiling the theme
@@ -241,6 +353,7 @@ impl Project {
         warnings: Diagnostics,
         select: Select,
         with_static: bool,
+        reuse: ReusedBodies,
     ) -> Result<Rebuilt, Diagnostics> {
         let config = &site.content.config;
         if self.theme_name.as_deref() != Some(config.theme.as_str()) {
@@ -256,7 +369,7 @@ impl Project {
             base_url: Some(base_url),
             theme: None,
         };
-        let renderer = Renderer::new(&site, theme, &options)?;
+        let renderer = Renderer::new_reusing(&site, theme, &options, reuse)?;
         let all = renderer.all_pages();
         let mut outputs: HashSet<String> = all.iter().map(|&id| renderer.page_path(id)).collect();
         outputs.extend(static_files(&renderer).into_iter().map(|f| f.path));
@@ -293,7 +406,21 @@ impl Project {
             None
         };
         let base_path = renderer.base_path.clone();
-        self.theme = Some(renderer.theme);
+        let Renderer {
+            theme,
+            documents,
+            meeting_bodies,
+            press_bodies,
+            letter,
+            ..
+        } = renderer;
+        self.theme = Some(theme);
+        self.bodies = Some(Bodies {
+            documents,
+            meetings: meeting_bodies,
+            press: press_bodies,
+            letter,
+        });
         self.site = Some(site);
         Ok(Rebuilt {
             files,
@@ -362,6 +489,70 @@ fn template_of(id: PageId) -> &'static str {
         PageId::Sitemap => "sitemap.xml",
         PageId::Feed => "atom.xml",
         PageId::Robots => "robots.txt",
+    }
+}
+
+/// Front matter compared value for value (the model types have no
+/// `PartialEq`; their serialised forms are equal exactly when they are).
+fn same<M: serde::Serialize>(a: &M, b: &M) -> bool {
+    match (serde_json::to_value(a), serde_json::to_value(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// Parsed bodies by file path, to match them with entries after files were
+/// added or removed.
+#[derive(Default)]
+struct Kept {
+    documents: HashMap<PathBuf, Body>,
+    meetings: HashMap<PathBuf, Body>,
+    press: HashMap<PathBuf, Body>,
+    letter: Option<Body>,
+}
+
+impl Kept {
+    fn new(bodies: Option<Bodies>, content: &Content) -> Kept {
+        let Some(b) = bodies else {
+            return Kept::default();
+        };
+        fn by_path<M>(entries: &[Entry<M>], bodies: Vec<Body>) -> HashMap<PathBuf, Body> {
+            if entries.len() != bodies.len() {
+                return HashMap::new();
+            }
+            entries.iter().map(|e| e.path.clone()).zip(bodies).collect()
+        }
+        Kept {
+            documents: by_path(&content.documents, b.documents),
+            meetings: by_path(&content.meetings, b.meetings),
+            press: by_path(&content.press, b.press),
+            letter: Some(b.letter),
+        }
+    }
+
+    fn reuse(mut self, content: &Content, changed: &HashSet<PathBuf>) -> ReusedBodies {
+        fn take<M>(
+            entries: &[Entry<M>],
+            kept: &mut HashMap<PathBuf, Body>,
+            changed: &HashSet<PathBuf>,
+        ) -> Vec<Option<Body>> {
+            entries
+                .iter()
+                .map(|e| {
+                    if changed.contains(&e.path) {
+                        None
+                    } else {
+                        kept.remove(&e.path)
+                    }
+                })
+                .collect()
+        }
+        ReusedBodies {
+            documents: take(&content.documents, &mut self.documents, changed),
+            meetings: take(&content.meetings, &mut self.meetings, changed),
+            press: take(&content.press, &mut self.press, changed),
+            letter: self.letter,
+        }
     }
 }
 

@@ -168,19 +168,27 @@ pub fn hyphenation(text: &str, vocab: &HashSet<String>, counts: &mut Repairs) ->
             let tail: &str = next.split_whitespace().next().unwrap_or("");
             let tail_word = tail.trim_end_matches(|c: char| !c.is_alphanumeric());
             let starts_lower = tail_word.chars().next().is_some_and(char::is_lowercase);
-            if !tail_word.is_empty() && starts_lower {
+            // Only a word of letters continues a word: never a code
+            // (`pre-` / `s6(a)`), a number or a reference.
+            let letters = tail_word.chars().all(char::is_alphabetic);
+            if !tail_word.is_empty() && starts_lower && letters {
                 let joined = format!("{head}{tail_word}").to_lowercase();
                 let hyphened = format!("{head}-{tail_word}").to_lowercase();
                 let keep_hyphen = vocab.contains(&hyphened);
                 let drop_hyphen = vocab.contains(&joined);
-                if keep_hyphen != drop_hyphen {
-                    // Remove the trailing hyphen (if dropping) and append the tail.
-                    let cut = line.trim_end().len() - 1;
-                    let mut joined_line = line[..cut].to_string();
-                    if keep_hyphen {
-                        joined_line.push('-');
-                    }
-                    joined_line.push_str(tail);
+                // Remove the trailing hyphen (if dropping) and append the tail.
+                let cut = line.trim_end().len() - 1;
+                let mut joined_line = line[..cut].to_string();
+                if keep_hyphen {
+                    joined_line.push('-');
+                }
+                joined_line.push_str(tail);
+                // What is left of the next line must read the same way: a
+                // line left holding only `9(2)(a)` would become a marker.
+                let rest = next[tail.len()..].trim_start();
+                let same_codes = crate::markers::count_codes(&format!("{line}\n{next}"))
+                    == crate::markers::count_codes(&format!("{joined_line}\n{rest}"));
+                if keep_hyphen != drop_hyphen && same_codes {
                     counts.hyphenations_joined += 1;
                     carry = tail.to_string();
                     out.push(joined_line);
@@ -250,6 +258,16 @@ mod tests {
         let t = hyphenation(text, &vocabulary([text]), &mut r);
         assert_eq!(t, text);
         assert_eq!(r.hyphenations_joined, 0);
+    }
+
+    #[test]
+    fn a_code_after_a_line_end_hyphen_is_never_joined() {
+        let text = "the pre-\ns6(a) and pres6(a) pre-s6(a)";
+        let mut r = Repairs::default();
+        assert_eq!(hyphenation(text, &vocabulary([text]), &mut r), text);
+        // Joining would leave `9(2)(a)` alone on its line, a marker.
+        let text = "the recon-\nfiguration 9(2)(a)\nreconfiguration";
+        assert_eq!(hyphenation(text, &vocabulary([text]), &mut r), text);
     }
 
     #[test]

@@ -1,0 +1,477 @@
+//! Hostile input: whatever a publisher or an import throws at `annex build`,
+//! the answer is a clear error naming the place, or a correct page. Never a
+//! panic, never a partial output folder, never a changed content file.
+//!
+//! Each case starts from a good fixture site that has been built once, so
+//! "the previous output is left byte for byte" is checked every time.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn manifest() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let target = to.join(entry.path().strip_prefix(from).unwrap());
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// Every file under `dir` with its bytes (symlinks not followed).
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).follow_links(false) {
+        let Ok(entry) = entry else { continue };
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).unwrap().to_path_buf();
+            files.insert(rel, std::fs::read(entry.path()).unwrap_or_default());
+        }
+    }
+    files
+}
+
+/// A project with the good fixture content and the repository's theme,
+/// built once into `public/`.
+struct Project {
+    dir: tempfile::TempDir,
+}
+
+impl Project {
+    fn new() -> Project {
+        let dir = tempfile::tempdir().unwrap();
+        copy_dir(&manifest().join("tests/fixtures/good"), dir.path());
+        copy_dir(&manifest().join("themes"), &dir.path().join("themes"));
+        let p = Project { dir };
+        let out = p.build();
+        assert!(
+            out.status.success(),
+            "the good fixture builds: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        p
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    fn build(&self) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_annex"))
+            .args(["build", "--root"])
+            .arg(self.root())
+            .output()
+            .expect("annex runs")
+    }
+
+    fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, bytes).unwrap();
+    }
+
+    fn meeting(&self, rel: &str, body: &str) {
+        self.write(
+            rel,
+            format!("---\ntitle: Hostile\ndate: 2024-07-10\nscope: released\n---\n{body}"),
+        );
+    }
+
+    /// Builds and expects a content error located in `file` at `line:col`,
+    /// with nothing else changed.
+    fn expect_error(&self, file: &str, line: usize, column: usize) -> String {
+        let content_before = snapshot(&self.root().join("content"));
+        let public_before = snapshot(&self.public());
+        let siblings_before = siblings(self.root());
+        let out = self.build();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "content error exits 1: {stderr}"
+        );
+        // Line 0 means "anywhere in the file"; column 0 "any column".
+        let place = match (line, column) {
+            (0, _) => format!("{file}:"),
+            (_, 0) => format!("{file}:{line}:"),
+            _ => format!("{file}:{line}:{column}: error"),
+        };
+        assert!(
+            stderr.contains(&place),
+            "expected an error at {place}, got:\n{stderr}"
+        );
+        assert!(
+            stderr.contains("= hint:"),
+            "errors say what to do:\n{stderr}"
+        );
+        assert_eq!(
+            snapshot(&self.root().join("content")),
+            content_before,
+            "content files unchanged"
+        );
+        assert_eq!(
+            snapshot(&self.public()),
+            public_before,
+            "previous output unchanged"
+        );
+        assert_eq!(
+            siblings(self.root()),
+            siblings_before,
+            "no staging folder left behind"
+        );
+        stderr
+    }
+
+    /// Builds and expects success, with content unchanged.
+    fn expect_success(&self) -> String {
+        let content_before = snapshot(&self.root().join("content"));
+        let out = self.build();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "build succeeds: {stderr}");
+        assert_eq!(
+            snapshot(&self.root().join("content")),
+            content_before,
+            "content files unchanged"
+        );
+        stderr
+    }
+
+    fn page(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.public().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+}
+
+fn siblings(root: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(root)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+const M: &str = "content/meetings";
+
+#[test]
+fn unclosed_quote_is_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: \"Unclosed\ndate: 2024-07-10\nscope: released\n---\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 2, 8);
+}
+
+#[test]
+fn tab_indentation_is_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: T\ndate: 2024-07-10\nscope: released\nparticipants:\n\t- side: NZ\n---\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 6, 0);
+}
+
+#[test]
+fn duplicate_key_is_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: T\ndate: 2024-07-10\ntitle: U\nscope: released\n---\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 4, 1);
+}
+
+#[test]
+fn yaml_bomb_of_nested_aliases_is_refused() {
+    let p = Project::new();
+    let mut y = String::from("---\ntitle: T\ndate: 2024-07-10\nscope: released\nslug: &a0 x\n");
+    y.push_str("place: &b0 [a, a, a, a, a, a, a, a, a, a]\n");
+    for i in 1..10 {
+        y.push_str(&format!(
+            "x{i}: &b{i} [*b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}, *b{p}]\n",
+            p = i - 1
+        ));
+    }
+    y.push_str("---\n");
+    p.write("content/meetings/x.md", y);
+    p.expect_error(&format!("{M}/x.md"), 0, 0);
+}
+
+#[test]
+fn wrong_types_are_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: T\ndate: 2024-07-10\nscope: sometimes\n---\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 4, 0);
+}
+
+#[test]
+fn bom_and_crlf_build() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "\u{feff}---\r\ntitle: With BOM and CRLF\r\ndate: 2024-07-10\r\nscope: released\r\n---\r\nA body.\r\n",
+    );
+    p.expect_success();
+    assert!(p
+        .page("meetings/x/index.html")
+        .contains("With BOM and CRLF"));
+}
+
+#[test]
+fn non_utf8_bytes_are_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        b"---\ntitle: T\ndate: 2024-07-10\nscope: released\n---\nCaf\xe9\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 6, 4);
+}
+
+#[test]
+fn empty_file_is_an_error() {
+    let p = Project::new();
+    p.write("content/meetings/x.md", "");
+    p.expect_error(&format!("{M}/x.md"), 1, 1);
+}
+
+#[test]
+fn front_matter_with_no_body_builds() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: No body\ndate: 2024-07-10\nscope: released\n---\n",
+    );
+    p.expect_success();
+    assert!(p.page("meetings/x/index.html").contains("No body"));
+}
+
+#[test]
+fn no_front_matter_is_an_error() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "# Just Markdown\n\nNo front matter.\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 1, 1);
+}
+
+#[test]
+fn a_20_mb_document_builds() {
+    let p = Project::new();
+    let mut body = String::from("<!-- page 3 -->\n\n");
+    let mut n = 1;
+    while body.len() < 20 * 1024 * 1024 {
+        body.push_str(&format!(
+            "{n}. The Prime Minister said that the relationship was strong. s6(a)\n\n"
+        ));
+        n += 1;
+    }
+    p.write(
+        "content/documents/big.md",
+        format!("---\ntitle: Big\nkind: file-note\npages: 3\n---\n{body}"),
+    );
+    p.expect_success();
+    let page = std::fs::metadata(p.public().join("documents/big/index.html")).unwrap();
+    assert!(page.len() > 20 * 1024 * 1024);
+}
+
+#[test]
+fn ten_thousand_nested_list_items_build() {
+    let p = Project::new();
+    // `- - - item` opens a list inside a list on one line: 10,000 levels
+    // deep in 20 kB, which is what breaks recursive renderers.
+    let body = format!("{}deepest item\n", "- ".repeat(10_000));
+    p.meeting("content/meetings/nested.md", &body);
+    p.expect_success();
+    assert!(p
+        .page("meetings/nested/index.html")
+        .contains("deepest item"));
+}
+
+#[test]
+fn scripts_handlers_and_javascript_links_are_neutralised() {
+    let p = Project::new();
+    p.meeting(
+        "content/meetings/xss.md",
+        "<script>alert(1)</script>\n\n<img src=x onerror=alert(2)>\n\n[click](javascript:alert(3))\n\n<a href=\"javascript:alert(4)\">a</a>\n\nInline <b onclick=\"alert(5)\">bold</b>.\n",
+    );
+    p.expect_success();
+    let html = p.page("meetings/xss/index.html");
+    // Read it as a browser would: no element from content may run script.
+    let doc = scraper::Html::parse_document(&html);
+    let all = scraper::Selector::parse("*").unwrap();
+    for el in doc.select(&all) {
+        let v = el.value();
+        assert!(
+            v.attrs().all(|(name, _)| !name.starts_with("on")),
+            "event handler on <{}>",
+            v.name()
+        );
+        for attr in ["href", "src", "action", "formaction"] {
+            if let Some(url) = v.attr(attr) {
+                assert!(
+                    !url.trim().to_ascii_lowercase().starts_with("javascript:"),
+                    "{attr}={url}"
+                );
+            }
+        }
+        if v.name() == "script" {
+            assert!(
+                !el.inner_html().contains("alert"),
+                "script element from content"
+            );
+        }
+    }
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "raw HTML is shown as text"
+    );
+}
+
+#[test]
+fn template_syntax_in_content_is_shown_literally() {
+    let p = Project::new();
+    p.meeting(
+        "content/meetings/tera.md",
+        "Total: {{ 7 * 6 }} and {% for x in [1] %}loop{% endfor %}.\n",
+    );
+    p.expect_success();
+    let html = p.page("meetings/tera/index.html");
+    assert!(html.contains("{{ 7 * 6 }}"), "expression kept literally");
+    assert!(
+        html.contains("{% for x in [1] %}loop{% endfor %}"),
+        "tag kept literally"
+    );
+    assert!(!html.contains("Total: 42"));
+}
+
+#[test]
+fn file_names_with_spaces_and_macrons_build_and_dotfiles_are_skipped() {
+    let p = Project::new();
+    p.meeting("content/meetings/Tēnā koe meeting.md", "Macron file.\n");
+    p.meeting("content/meetings/.hidden.md", "Editor swap file.\n");
+    p.expect_success();
+    assert!(p
+        .page("meetings/tena-koe-meeting/index.html")
+        .contains("Macron file."));
+    assert!(!p.public().join("meetings/hidden").exists());
+    assert!(!p.public().join("meetings/.hidden").exists());
+}
+
+#[test]
+fn duplicate_slugs_are_an_error_naming_both_files() {
+    let p = Project::new();
+    p.meeting("content/meetings/dup.md", "One.\n");
+    p.write(
+        "content/meetings/other.md",
+        "---\ntitle: T\nslug: dup\ndate: 2024-07-10\nscope: released\n---\n",
+    );
+    let stderr = p.expect_error(&format!("{M}/other.md"), 1, 1);
+    assert!(stderr.contains("dup.md"), "{stderr}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_inside_content_is_an_error() {
+    let p = Project::new();
+    std::os::unix::fs::symlink("..", p.root().join("content/meetings/loop")).unwrap();
+    let stderr = p.expect_error(&format!("{M}/loop"), 1, 1);
+    assert!(stderr.contains("loop"), "{stderr}");
+}
+
+#[test]
+fn a_content_file_that_is_a_directory_is_an_error() {
+    let p = Project::new();
+    std::fs::create_dir(p.root().join("content/meetings/folder.md")).unwrap();
+    p.expect_error(&format!("{M}/folder.md"), 1, 1);
+}
+
+#[test]
+fn a_theme_template_with_a_syntax_error_is_located() {
+    let p = Project::new();
+    let templates = p.root().join("themes/default/templates");
+    let page = std::fs::read_dir(&templates)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().is_some_and(|n| n == "meeting.html"))
+        .expect("the default theme has templates/meeting.html");
+    let text = std::fs::read_to_string(&page).unwrap();
+    std::fs::write(&page, format!("{{% if %}}\n{text}")).unwrap();
+    let public_before = snapshot(&p.public());
+    let out = p.build();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("meeting.html"),
+        "names the template: {stderr}"
+    );
+    assert_eq!(snapshot(&p.public()), public_before);
+}
+
+#[test]
+fn an_output_folder_that_is_a_file_is_refused() {
+    let p = Project::new();
+    let file = p.root().join("out-file");
+    std::fs::write(&file, "keep me").unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(p.root())
+        .arg("--output")
+        .arg(&file)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert_ne!(out.status.code(), Some(101), "no panic");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("out-file"));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
+}
+
+#[test]
+fn an_unknown_section_code_is_located() {
+    let p = Project::new();
+    p.meeting("content/meetings/code.md", "Withheld under s6(z) here.\n");
+    p.expect_error(&format!("{M}/code.md"), 6, 16);
+}
+
+#[test]
+fn a_dangling_cross_link_is_located() {
+    let p = Project::new();
+    p.write(
+        "content/meetings/x.md",
+        "---\ntitle: T\ndate: 2024-07-10\nscope: released\npress:\n  - item: nowhere\n    quote: q\n---\n",
+    );
+    p.expect_error(&format!("{M}/x.md"), 6, 11);
+}
+
+/// A link to a file that is gone cannot be read, even by root (CI runs as
+/// root, so file permissions would not make a file unreadable there).
+#[cfg(unix)]
+#[test]
+fn an_unreadable_file_is_an_error() {
+    let p = Project::new();
+    std::os::unix::fs::symlink(
+        "/nonexistent/annex-gone.md",
+        p.root().join("content/meetings/gone.md"),
+    )
+    .unwrap();
+    let stderr = p.expect_error(&format!("{M}/gone.md"), 1, 1);
+    assert!(stderr.contains("cannot read"), "{stderr}");
+}
