@@ -133,6 +133,8 @@ def ensure_hugo():
 def versions(annex_bin, hugo):
     rev = capture(["git", "-C", REPO, "rev-parse", "--short=12", "HEAD"])
     dirty = capture(["git", "-C", REPO, "status", "--porcelain", "--untracked-files=no"])
+    if os.environ.get("ANNEX_REV"):   # the revision a prebuilt --annex binary was built from
+        rev, dirty = os.environ["ANNEX_REV"] + " (prebuilt --annex binary)", ""
     return {"annex_rev": rev + ("+dirty" if dirty else ""), "annex_bin": annex_bin,
             "rustc": capture(["rustc", "--version"]), "hugo": capture([hugo, "version"]) if hugo else "not installed",
             "python": sys.version.split()[0], "peers_bench": corpus.peers_bench_dir()}
@@ -265,9 +267,11 @@ class SSEClient:
             for sep in (b"\n\n", b"\r\n\r\n"):
                 if sep in self.buf:
                     ev, self.buf = self.buf.split(sep, 1)
-                    data = [ln for ln in ev.split(b"\n") if ln.strip().startswith(b"data:") or ln.startswith(b"event:")]
-                    if data:
-                        return b"\n".join(data).decode("utf-8", "replace")
+                    lines = [ln.strip() for ln in ev.split(b"\n")]
+                    # only a reload event counts: not `hello`, not `: keepalive` comments
+                    if b"event: reload" in lines or (b"reload" in ev and not any(ln.startswith(b"event:") for ln in lines)
+                                                     and any(ln.startswith(b"data:") for ln in lines)):
+                        return b"\n".join(lines).decode("utf-8", "replace")
                     break
             else:
                 chunk = self.sock.recv(65536)
@@ -445,27 +449,35 @@ def bench_size(n, args, env, annex_bin, hugo, logdir):
     gen["generate_s"] = time.perf_counter() - t0
     src_keep = set(os.listdir(site))
     runs = args.runs if n < 100_000 else args.runs_100k
+    # one run at the largest size on a shared machine: no warm-up either
+    warmup = args.warmup if n < 100_000 or args.runs_100k > 1 else 0
     row = {"n": n, "corpus": gen}
     a = series(f"annex build N={n}", [annex_bin, "build", "--root", site], site, cleaner(site, src_keep),
-               runs, args.warmup, logdir)
+               runs, warmup, logdir)
     row["annex"] = a
     out_dir = os.path.join(site, "public")
     if "error" not in a and os.path.isdir(out_dir):
         a["out"] = out_stats(out_dir, "data-grounds=")
         # floors: read every source file; copy annex's own output
         row["floor_read"] = series(f"floor read N={n}", ["sh", "-c", "find site.yaml content -type f -print0 | xargs -0 cat > /dev/null"],
-                                   site, None, runs, args.warmup, logdir)
+                                   site, None, runs, warmup, logdir)
         row["floor_read"]["out"] = {"bytes": sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(site, "content")) for f in fs),
                                     "files": sum(len(fs) for _, _, fs in os.walk(os.path.join(site, "content")))}
         copy = os.path.join(base, "floor-copy")
-        row["floor_copy"] = series(f"floor copy N={n}", ["cp", "-r", out_dir, copy], base, lambda: rmtree(copy),
-                                   runs, args.warmup, logdir)
-        row["floor_copy"]["out"] = out_stats(copy, "data-grounds=")
-        rmtree(copy)
+        if a["out"]["bytes"] > args.max_copy_gib * 1024 ** 3:
+            # a second copy of a multi-GiB output would hold that much more RAM on the tmpfs
+            row["floor_copy_skipped"] = f"output is {a['out']['bytes'] / 1024 ** 3:.1f} GiB (> --max-copy-gib {args.max_copy_gib})"
+        else:
+            row["floor_copy"] = series(f"floor copy N={n}", ["cp", "-r", out_dir, copy], base, lambda: rmtree(copy),
+                                       runs, warmup, logdir)
+            row["floor_copy"]["out"] = out_stats(copy, "data-grounds=")
+            rmtree(copy)
+    if n >= 100_000 and not (n == args.serve_n and not args.no_serve):
+        rmtree(out_dir)   # free the tmpfs before Hugo builds
     if hugo:
         hdir = os.path.join(base, "hugo")
         h = series(f"hugo N={n}", [hugo, "--quiet"], hdir, cleaner(hdir, {"hugo.toml", "content", "layouts"}),
-                   runs, args.warmup, logdir)
+                   runs, warmup, logdir)
         if "error" not in h:
             h["out"] = out_stats(os.path.join(hdir, "public"), 'class="badge"')
         row["hugo"] = h
@@ -526,21 +538,28 @@ def summary(R):
                      f"| {fmt_int(o.get('html_files', 0))} | {fmt_int(o.get('badge_groups', 0))} |")
     L += ["", "| floor | N | runs | median wall s | min–max s | bytes | files |", "|---|---:|---:|---:|---:|---:|---:|"]
     for row in R["sizes"]:
+        if "floor_copy_skipped" in row:
+            L.append(f"| copy: `cp -r` annex's output | {fmt_int(row['n'])} | – | skipped: {row['floor_copy_skipped']} | | | |")
         for key, label in (("floor_read", "read: `cat` every annex source file"), ("floor_copy", "copy: `cp -r` annex's output")):
             s = row.get(key)
             if s and "error" not in s:
                 L.append(f"| {label} | {fmt_int(row['n'])} | {s['runs']} | {s['wall']:.4f} | {s['wall_min']:.4f}–{s['wall_max']:.4f} "
                          f"| {fmt_int(s['out']['bytes'])} | {fmt_int(s['out']['files'])} |")
-    L += ["", "| N | annex s | Hugo s | annex / Hugo | floor s (read + copy) | annex / floor | annex µs per meeting |",
-          "|---:|---:|---:|---:|---:|---:|---:|"]
+    L += ["", "| N | annex s | Hugo s | annex / Hugo | annex CPU s | Hugo CPU s | CPU annex / Hugo | floor s (read + copy) "
+          "| annex / floor | annex µs per meeting |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in R["sizes"]:
         a, h = row.get("annex", {}), row.get("hugo", {})
         if "wall" not in a:
             continue
         hs = f"{h['wall']:.3f}" if "wall" in h else "–"
         hr = f"{a['wall'] / h['wall']:.3f}" if "wall" in h else "–"
-        fl = row.get("floor_read", {}).get("wall", 0) + row.get("floor_copy", {}).get("wall", 0)
-        L.append(f"| {fmt_int(row['n'])} | {a['wall']:.3f} | {hs} | {hr} | {fl:.3f} | {a['wall'] / fl:.2f} "
+        hc = f"{h['cpu']:.2f}" if "wall" in h else "–"
+        hcr = f"{a['cpu'] / h['cpu']:.2f}" if "wall" in h else "–"
+        both = "wall" in row.get("floor_read", {}) and "wall" in row.get("floor_copy", {})
+        fl = row["floor_read"]["wall"] + row["floor_copy"]["wall"] if both else 0
+        fr = f"{a['wall'] / fl:.2f}" if fl else "–"
+        fs = f"{fl:.3f}" if fl else "–"
+        L.append(f"| {fmt_int(row['n'])} | {a['wall']:.3f} | {hs} | {hr} | {a['cpu']:.2f} | {hc} | {hcr} | {fs} | {fr} "
                  f"| {1e6 * a['wall'] / row['n']:.0f} |")
     L.append("")
     L.append("Corpus per N: " + "; ".join(
@@ -633,6 +652,8 @@ def main():
     ap.add_argument("--edits", type=int, default=10, help="edits timed under annex serve")
     ap.add_argument("--import-pages", type=int, default=5000)
     ap.add_argument("--keep", action="store_true", help="keep the generated sites and outputs")
+    ap.add_argument("--max-copy-gib", type=float, default=2.0,
+                    help="skip the copy floor when annex's output is larger than this (RAM on the tmpfs)")
     args = ap.parse_args()
     if args.quick:
         args.sizes, args.runs, args.runs_100k, args.warmup = "1000", 1, 1, 0

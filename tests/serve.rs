@@ -586,6 +586,12 @@ fn a_broken_edit_shows_the_error_over_the_last_good_pages_until_fixed() {
         .get(&choice.untouched_url)
         .text()
         .contains("annex-errors"));
+    // The fix is rebuilt from the last good site, not from scratch.
+    let generation = page.header("X-Annex-Generation").unwrap().to_string();
+    let fixed = server.wait_line(|l| l.starts_with(&format!("rebuild {generation} ")));
+    assert!(fixed.contains("(partial)"), "{fixed}");
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
 }
 
 fn retitle_text(file: &Path, good: &str, title: &str) {

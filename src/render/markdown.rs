@@ -584,15 +584,19 @@ fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: 
     } else {
         &ground.wording
     };
-    let _ = write!(
-        out,
-        "<span class=\"code\"><a href=\"{root}grounds/{slug}/\" aria-label=\"{name}\">{shown}</a><span class=\"tip\" aria-hidden=\"true\"><b>{section}</b> {tip}</span></span>",
-        slug = cx.slugs[g],
-        name = escape(&name),
-        shown = escape(shown),
-        section = escape(&ground.section),
-        tip = escape(tip),
-    );
+    out.push_str("<span class=\"code\"><a href=\"");
+    out.push_str(root);
+    out.push_str("grounds/");
+    out.push_str(&cx.slugs[g]);
+    out.push_str("/\" aria-label=\"");
+    escape_into(out, &name);
+    out.push_str("\">");
+    escape_into(out, shown);
+    out.push_str("</a><span class=\"tip\" aria-hidden=\"true\"><b>");
+    escape_into(out, &ground.section);
+    out.push_str("</b> ");
+    escape_into(out, tip);
+    out.push_str("</span></span>");
 }
 
 /// "Withheld under section 6(a) of the Official Information Act 1982: …".
@@ -651,18 +655,31 @@ fn shift(level: HeadingLevel) -> HeadingLevel {
 
 /// Escapes text for HTML element content and quoted attribute values.
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    escape_into(&mut out, s);
     out
+}
+
+/// `escape`, appending to `out`. Copies the runs between special characters
+/// whole: this runs for every badge's name and tooltip on every page, so it
+/// is one of the build's hottest loops. The five characters are ASCII and
+/// never occur inside a multi-byte UTF-8 sequence, so byte offsets are safe.
+pub fn escape_into(out: &mut String, s: &str) {
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
+    }
+    out.push_str(&s[run..]);
 }
 
 #[cfg(test)]
@@ -761,5 +778,17 @@ mod tests {
             &text[body.unknown[0].offset..body.unknown[0].offset + 5],
             "s6(z)"
         );
+    }
+
+    #[test]
+    fn escape_replaces_the_five_specials_and_keeps_everything_else() {
+        assert_eq!(
+            escape("Tēnā koe <b> & \"quoted\" 'x' s9(2)(g)(i)"),
+            "Tēnā koe &lt;b&gt; &amp; &quot;quoted&quot; &#39;x&#39; s9(2)(g)(i)"
+        );
+        assert_eq!(escape(""), "");
+        let mut out = String::from("a");
+        escape_into(&mut out, "ō&");
+        assert_eq!(out, "aō&amp;");
     }
 }

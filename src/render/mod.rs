@@ -128,6 +128,13 @@ pub struct Renderer<'s> {
     pub document_by_slug: HashMap<&'s str, usize>,
     pub meeting_by_slug: HashMap<&'s str, usize>,
     pub press_by_slug: HashMap<&'s str, usize>,
+    /// Per meeting: its position in `site.meeting_order`, so that pages find
+    /// their neighbours and sort by time without searching the order.
+    pub meeting_rank: Vec<usize>,
+    /// Request item number → its meetings, in time order.
+    pub item_meetings: HashMap<&'s str, Vec<usize>>,
+    /// Request item number → the item's text.
+    pub item_text: HashMap<&'s str, &'s str>,
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -268,6 +275,11 @@ impl<'s> Renderer<'s> {
             .map(|(i, p)| (p.slug.as_str(), i))
             .collect();
 
+        let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
+        for (k, &m) in site.meeting_order.iter().enumerate() {
+            meeting_rank[m] = k;
+        }
+
         let meeting_passages: Vec<Vec<Passage>> = content
             .meetings
             .iter()
@@ -354,8 +366,29 @@ impl<'s> Renderer<'s> {
             }
         }
 
+        let mut item_meetings: HashMap<&str, Vec<usize>> = HashMap::new();
+        for &m in &site.meeting_order {
+            if let Some(item) = content
+                .meetings
+                .get(m)
+                .and_then(|x| x.meta.request_item.as_deref())
+            {
+                item_meetings.entry(item).or_default().push(m);
+            }
+        }
+
+        let item_text = content
+            .release
+            .meta
+            .request_items
+            .iter()
+            .map(|it| (it.number.as_str(), it.text.as_str()))
+            .collect();
+
         Ok(Renderer {
             site,
+            item_text,
+            item_meetings,
             theme,
             base_url,
             base_path,
@@ -375,6 +408,7 @@ impl<'s> Renderer<'s> {
             document_by_slug,
             meeting_by_slug,
             press_by_slug,
+            meeting_rank,
         })
     }
 

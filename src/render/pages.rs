@@ -2,12 +2,14 @@
 //! statistics, labels, links relative to the page), so templates hold
 //! presentation only.
 
+use std::collections::HashMap;
+
 use serde_json::{json, Value};
 
 use super::charts;
 use super::markdown::{self, BlockKind};
 use super::stats::Stats;
-use super::{root_for_depth, PageId, Renderer};
+use super::{root_for_depth, PageId, Place, Renderer};
 use crate::model::{DocumentKind, GroundTest, Meeting, PressItem, Relation, Scope};
 
 /// The template and context for one page.
@@ -281,10 +283,10 @@ impl Page<'_, '_> {
             .map(|it| {
                 let meetings: Vec<Value> = self
                     .r
-                    .site
-                    .meeting_order
-                    .iter()
-                    .filter(|&&m| c.meetings[m].meta.request_item.as_deref() == Some(it.number.as_str()))
+                    .item_meetings
+                    .get(it.number.as_str())
+                    .into_iter()
+                    .flatten()
                     .map(|&m| json!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
                     .collect();
                 json!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
@@ -364,7 +366,7 @@ impl Page<'_, '_> {
         let c = &r.site.content;
         let m = &c.meetings[i];
         let order = &r.site.meeting_order;
-        let pos = order.iter().position(|&x| x == i);
+        let pos = Some(r.meeting_rank[i]).filter(|&k| k < order.len());
         let prev = pos
             .and_then(|p| p.checked_sub(1))
             .map(|p| self.meeting_summary(order[p]));
@@ -433,14 +435,11 @@ impl Page<'_, '_> {
             })
             .collect();
 
-        let request_text = m.meta.request_item.as_deref().and_then(|n| {
-            c.release
-                .meta
-                .request_items
-                .iter()
-                .find(|it| it.number == n)
-                .map(|it| it.text.clone())
-        });
+        let request_text = m
+            .meta
+            .request_item
+            .as_deref()
+            .and_then(|n| r.item_text.get(n).copied());
         json!({
             "meeting": self.meeting_summary(i),
             "weekday_date": human_day(&m.meta.date),
@@ -593,24 +592,32 @@ impl Page<'_, '_> {
             .filter(|(_, x)| crate::markers::parent(&crate::grounds::key(&x.code)).as_deref() == Some(canonical.as_str()))
             .map(|(i, x)| json!({"code": x.code, "label": x.label, "url": self.ground_url(i), "count": r.release_stats.per_ground[i]}))
             .collect();
-        let places = &r.ground_places[g];
-        let mut by_document: Vec<(usize, usize)> = Vec::new();
-        for p in places {
-            match by_document.iter_mut().find(|(d, _)| *d == p.document) {
-                Some((_, n)) => *n += p.count,
-                None => by_document.push((p.document, p.count)),
-            }
+        // Places grouped by document in one pass (a ground is applied in
+        // thousands of places in a large release: no search per place).
+        let mut slot: HashMap<usize, usize> = HashMap::new();
+        let mut by_document: Vec<(usize, usize, Vec<&Place>)> = Vec::new();
+        for p in &r.ground_places[g] {
+            let k = *slot.entry(p.document).or_insert_with(|| {
+                by_document.push((p.document, 0, Vec::new()));
+                by_document.len() - 1
+            });
+            by_document[k].1 += p.count;
+            by_document[k].2.push(p);
         }
-        by_document.sort_by_key(|&(d, _)| (c.documents[d].meta.pages, c.documents[d].slug.clone()));
+        by_document.sort_by(|a, b| {
+            let (da, db) = (&c.documents[a.0], &c.documents[b.0]);
+            (da.meta.pages, &da.slug).cmp(&(db.meta.pages, &db.slug))
+        });
         let documents: Vec<Value> = by_document
             .iter()
-            .map(|&(d, n)| {
+            .map(|(d, n, places)| {
+                let d = *d;
                 let url = self.document_url(d);
                 json!({
                     "title": c.documents[d].meta.title,
                     "url": url,
                     "count": n,
-                    "places": places.iter().filter(|p| p.document == d).map(|p| json!({
+                    "places": places.iter().map(|p| json!({
                         "label": p.label,
                         "page": p.page,
                         "count": p.count,
@@ -675,7 +682,7 @@ impl Page<'_, '_> {
                     .filter(|p| p.sides.contains(side))
                     .map(|p| {
                         let mut ms = p.meetings.clone();
-                        ms.sort_by_key(|m| r.site.meeting_order.iter().position(|x| x == m));
+                        ms.sort_by_key(|&m| r.meeting_rank[m]);
                         json!({
                             "name": p.name,
                             "roles": p.roles,

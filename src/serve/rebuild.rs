@@ -4,18 +4,28 @@
 //! an edit re-renders:
 //!
 //! - a meeting, document or press file: that file alone is read again
-//!   (the others come from memory), the graph is resolved again, and the
-//!   pages that show the entry are re-rendered, before and after the edit
-//!   (so a removed link disappears too): see [`Affected`];
+//!   (the others come from memory, with their Markdown already parsed),
+//!   the graph is resolved again, and the pages that show the entry are
+//!   re-rendered, before and after the edit (so a removed link disappears
+//!   too): see [`Affected`];
+//! - the body alone of a meeting or press item (front matter unchanged):
+//!   nothing else shows it, so only its own page is re-rendered, without
+//!   resolving again;
 //! - a template: the theme is compiled again and the pages rendered with
 //!   that template are re-rendered; a template that others include or
 //!   extend (`base.html`, `macros.html`) re-renders every page;
 //! - a theme static file: only the theme's static files are replaced;
 //! - `site.yaml`, `content/release.md` (its facts are on every page), a
-//!   new non-Markdown file, the site's `static/`, or any edit after a failed
-//!   rebuild: everything is loaded and rendered again. That is the
-//!   documented exception to "only what changed", and it is still one
-//!   pass over memory, with no output folder to write.
+//!   new non-Markdown file or the site's `static/`: everything is loaded
+//!   and rendered again. That is the documented exception to "only what
+//!   changed", and it is still one pass over memory, with no output folder
+//!   to write.
+//!
+//! After a failure: when an edited file cannot be read (broken YAML, a bad
+//! date), the last good site stays in memory and the file is read again
+//! with the next edit, so its fix is a partial rebuild too; a failure later
+//! on (a dangling reference, a template error) makes the next rebuild a
+//! full one.
 //!
 //! Set `ANNEX_SERVE_VERIFY=1` to have every partial rebuild checked against
 //! a full render of the same site; a difference is printed as a bug.
@@ -74,6 +84,8 @@ pub struct Project {
     /// The rendered bodies of `site`'s entries, index for index, reused for
     /// the files an edit did not touch.
     bodies: Option<Bodies>,
+    /// Files changed by a rebuild that failed before it touched the site.
+    pending: BTreeSet<PathBuf>,
 }
 
 /// A renderer's parsed bodies, kept between rebuilds.
@@ -108,6 +120,7 @@ impl Project {
             generation: 0,
             verify: std::env::var_os("ANNEX_SERVE_VERIFY").is_some_and(|v| v == "1"),
             bodies: None,
+            pending: BTreeSet::new(),
         }
     }
 
@@ -127,6 +140,18 @@ impl Project {
 
     /// Rebuilds after the files `changed` (relative to the root) changed.
     pub fn apply(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rebuilt, Diagnostics> {
+        // Files of a failed rebuild are read again with the next edit,
+        // which is usually their fix.
+        let mut all = std::mem::take(&mut self.pending);
+        all.extend(changed.iter().cloned());
+        let result = self.apply_plan(&all);
+        if result.is_err() {
+            self.pending = all;
+        }
+        result
+    }
+
+    fn apply_plan(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rebuilt, Diagnostics> {
         self.generation += 1;
         let plan = self.plan(changed);
         let Some(site) = self.site.take() else {
@@ -246,8 +271,35 @@ impl Project {
             .iter()
             .map(|(_, rel)| load::display_path(&self.root, rel))
             .collect();
-        if let Some(ids) = self.body_only(&mut old, changed)? {
-            let reuse = Kept::new(bodies, &old.content).reuse(&old.content, &changed_paths);
+        let fast = match self.body_only(&mut old, changed) {
+            Ok(fast) => fast,
+            Err(diags) => {
+                // Nothing was changed yet: the last good site stays the
+                // base for the fix.
+                self.site = Some(old);
+                self.bodies = bodies;
+                return Err(diags);
+            }
+        };
+        if let Some(ids) = fast {
+            // Entries kept their places: reuse by index, except the edited.
+            self.bodies = bodies;
+            let mut reuse = self.all_bodies();
+            for id in &ids {
+                match *id {
+                    PageId::Meeting(i) => {
+                        if let Some(slot) = reuse.meetings.get_mut(i) {
+                            *slot = None;
+                        }
+                    }
+                    PageId::Press(i) => {
+                        if let Some(slot) = reuse.press.get_mut(i) {
+                            *slot = None;
+                        }
+                    }
+                    _ => {}
+                }
+            }
             return self.render(
                 old,
                 Diagnostics::default(),
@@ -261,23 +313,32 @@ impl Project {
             let path = load::display_path(&self.root, rel);
             affected.entry(&old, *kind, &path);
         }
-        // Bodies by path, taken before the content moves on.
-        let kept = Kept::new(bodies, &old.content);
-        let mut content: Content = old.content;
+        // Read every edited file before changing anything, so that a
+        // broken one leaves the last good site as the base for its fix.
+        let mut fresh = Vec::new();
         let mut diags = Diagnostics::default();
         for (kind, rel) in changed {
-            let result = match kind {
-                Kind::Meeting => reload(&self.root, rel, &mut content.meetings),
-                Kind::Document => reload(&self.root, rel, &mut content.documents),
-                Kind::Press => reload(&self.root, rel, &mut content.press),
-            };
-            if let Err(d) = result {
-                diags.extend(d);
+            match Fresh::read(&self.root, *kind, rel) {
+                Ok(f) => fresh.push((rel, f)),
+                Err(d) => diags.extend(d),
             }
         }
         if diags.has_errors() {
             diags.sort();
+            self.site = Some(old);
+            self.bodies = bodies;
             return Err(diags);
+        }
+        // Bodies by path, taken before the content moves on.
+        let kept = Kept::new(bodies, &old.content);
+        let mut content: Content = old.content;
+        for (rel, f) in fresh {
+            let path = load::display_path(&self.root, rel);
+            match f {
+                Fresh::Meeting(e) => put(&mut content.meetings, &path, e),
+                Fresh::Document(e) => put(&mut content.documents, &path, e),
+                Fresh::Press(e) => put(&mut content.press, &path, e),
+            }
         }
         let (site, warnings) = crate::resolve::resolve(content)?;
         for (kind, rel) in changed {
@@ -556,30 +617,44 @@ impl Kept {
     }
 }
 
-/// Reads one entry file again into `entries` (kept sorted by path), or
-/// removes it when the file is gone.
-fn reload<M>(
-    root: &Path,
-    rel: &Path,
-    entries: &mut Vec<Entry<M>>,
-) -> Result<(), Vec<crate::diagnostics::Diagnostic>>
-where
-    M: serde::de::DeserializeOwned + load::FrontMatter,
-{
-    let path = load::display_path(root, rel);
-    let at = entries.binary_search_by(|e| e.path.as_path().cmp(&path));
-    if !root.join(rel).is_file() {
-        if let Ok(i) = at {
+/// An edited entry file as read again: `None` when it was deleted.
+enum Fresh {
+    Meeting(Option<Entry<crate::model::MeetingMeta>>),
+    Document(Option<Entry<crate::model::DocumentMeta>>),
+    Press(Option<Entry<crate::model::PressMeta>>),
+}
+
+impl Fresh {
+    fn read(
+        root: &Path,
+        kind: Kind,
+        rel: &Path,
+    ) -> Result<Fresh, Vec<crate::diagnostics::Diagnostic>> {
+        let exists = root.join(rel).is_file();
+        Ok(match kind {
+            Kind::Meeting => {
+                Fresh::Meeting(exists.then(|| load::load_entry(root, rel)).transpose()?)
+            }
+            Kind::Document => {
+                Fresh::Document(exists.then(|| load::load_entry(root, rel)).transpose()?)
+            }
+            Kind::Press => Fresh::Press(exists.then(|| load::load_entry(root, rel)).transpose()?),
+        })
+    }
+}
+
+/// Puts an entry read again in its place in `entries` (kept sorted by
+/// path), or removes the entry at `path` when the file is gone.
+fn put<M>(entries: &mut Vec<Entry<M>>, path: &Path, entry: Option<Entry<M>>) {
+    let at = entries.binary_search_by(|e| e.path.as_path().cmp(path));
+    match (at, entry) {
+        (Ok(i), Some(e)) => entries[i] = e,
+        (Err(i), Some(e)) => entries.insert(i, e),
+        (Ok(i), None) => {
             entries.remove(i);
         }
-        return Ok(());
+        (Err(_), None) => {}
     }
-    let entry = load::load_entry::<M>(root, rel)?;
-    match at {
-        Ok(i) => entries[i] = entry,
-        Err(i) => entries.insert(i, entry),
-    }
-    Ok(())
 }
 
 /// The entries whose pages an edit can change, by slug (indices move when
