@@ -8,9 +8,13 @@
 //! reuse the stages.
 
 pub mod build;
+pub mod cards;
 pub mod check;
+pub mod cite;
 pub mod cmd;
+pub mod compare;
 pub mod diagnostics;
+pub mod export;
 pub mod grounds;
 pub mod import;
 pub mod init;
@@ -19,6 +23,7 @@ pub mod markers;
 pub mod model;
 pub mod render;
 pub mod resolve;
+pub mod search;
 pub mod serve;
 pub mod write;
 pub mod yaml;

@@ -45,6 +45,13 @@ pub struct SiteConfig {
     /// The withholding grounds table: a built-in preset plus the site's own codes.
     #[serde(default)]
     pub grounds: GroundsConfig,
+    /// Build a search index (Pagefind) and the search page; on by default.
+    #[serde(default = "default_true")]
+    pub search: bool,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 fn default_base_url() -> String {

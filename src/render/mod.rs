@@ -12,7 +12,7 @@
 
 pub mod charts;
 pub mod markdown;
-mod pages;
+pub(crate) mod pages;
 pub mod stats;
 pub mod templates;
 
@@ -57,6 +57,12 @@ pub enum PageId {
     Grounds,
     Ground(usize),
     Participants,
+    /// "About this data": the downloads documented (see `export`).
+    Data,
+    /// Press claims set beside the release (see `compare`).
+    Compare,
+    /// The search page (see `search`), when search is on.
+    Search,
     NotFound,
     Sitemap,
     Feed,
@@ -416,7 +422,12 @@ impl<'s> Renderer<'s> {
             PageId::PressIndex,
             PageId::Grounds,
             PageId::Participants,
+            PageId::Data,
+            PageId::Compare,
         ];
+        if crate::search::enabled(self) {
+            ids.push(PageId::Search);
+        }
         ids.extend((0..c.meetings.len()).map(PageId::Meeting));
         ids.extend((0..c.documents.len()).map(PageId::Document));
         ids.extend((0..c.press.len()).map(PageId::Press));
@@ -444,6 +455,9 @@ impl<'s> Renderer<'s> {
             PageId::Grounds => "grounds/index.html".into(),
             PageId::Ground(i) => format!("grounds/{}/index.html", self.ground_slugs[i]),
             PageId::Participants => "participants/index.html".into(),
+            PageId::Data => "data/index.html".into(),
+            PageId::Compare => crate::compare::PAGE_PATH.into(),
+            PageId::Search => crate::search::PAGE_PATH.into(),
             PageId::NotFound => "404.html".into(),
             PageId::Sitemap => "sitemap.xml".into(),
             PageId::Feed => "atom.xml".into(),
@@ -480,8 +494,28 @@ impl<'s> Renderer<'s> {
                 bytes: bytes.clone(),
             });
         }
+        files.extend(self.site_files());
+        files.extend(self.search_files(&files)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// Files made from the whole site rather than one page: the data
+    /// downloads (see `export`) and the meetings' social cards (`cards`).
+    pub fn site_files(&self) -> Vec<OutputFile> {
+        let mut files = crate::export::files(self);
+        files.extend(crate::cards::files(self).0);
+        files
+    }
+
+    /// The search index of the HTML pages among `files` (see `search`);
+    /// nothing when search is off.
+    pub fn search_files(&self, files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
+        if crate::search::enabled(self) {
+            crate::search::index(files)
+        } else {
+            Ok(Vec::new())
+        }
     }
 
     fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
@@ -529,7 +563,7 @@ impl<'s> Renderer<'s> {
     ) -> String {
         let mut out = String::new();
         for b in blocks {
-            block_html(&mut out, b, link);
+            block_html(&mut out, b, link, "");
         }
         out
     }
@@ -598,7 +632,9 @@ fn select_blocks(blocks: &[Block], pages: Option<PageRange>, paragraphs: &[Strin
         .collect()
 }
 
-fn block_html(out: &mut String, b: &Block, link: Option<&str>) {
+/// One block's HTML; `extra` (already HTML) goes inside the paragraph,
+/// after its text: the cite control and links to press claims (see `cite`).
+pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) {
     use std::fmt::Write as _;
     let href = |anchor: &str| match link {
         Some(l) => format!("{l}#{anchor}"),
@@ -658,7 +694,9 @@ fn block_html(out: &mut String, b: &Block, link: Option<&str>) {
                 }
                 _ => out.push_str(&b.html),
             }
-            out.push_str("</div></div>\n");
+            out.push_str("</div>");
+            out.push_str(extra);
+            out.push_str("</div>\n");
         }
     }
 }

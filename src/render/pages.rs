@@ -47,6 +47,9 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
             ("ground.html", Some(format!("{}: {}", g.code, g.label)), Some(format!("Where {} ({}) was applied in the release.", g.code, g.label)), p.ground(i))
         }
         PageId::Participants => ("participants.html", Some("Participants".to_string()), Some("Everyone named as attending a meeting, by side, with their meetings.".into()), p.participants()),
+        PageId::Data => ("data.html", Some("About this data".to_string()), Some("The release as data: JSON, CSV and calendar downloads, and what each field means.".into()), crate::export::page_context(r, &root)),
+        PageId::Compare => ("compare.html", Some("Press against the release".to_string()), Some("Each press claim recorded here, set beside the release paragraphs that confirm, contradict or add to it.".into()), crate::compare::context(r, &root)),
+        PageId::Search => ("search.html", Some("Search".to_string()), Some("Search the released text, the cover letter, the annotations and the press coverage, by word and by ground, meeting, document, participant or date.".into()), crate::search::context(r, &root)),
         PageId::NotFound => ("404.html", Some("Page not found".to_string()), Some("There is no page at this address.".into()), json!({})),
         PageId::Sitemap => ("sitemap.xml", None, None, p.sitemap()),
         PageId::Feed => ("atom.xml", None, None, p.feed()),
@@ -84,6 +87,9 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
             "home": if root.is_empty() { "./".to_string() } else { root.clone() },
         },
     });
+    value["search_meta"] = json!(crate::search::page_meta(r, id));
+    value["search_enabled"] = json!(crate::search::enabled(r));
+    value["social"] = crate::cards::social(r, id, &full_title);
     if let (Value::Object(v), Value::Object(b)) = (&mut value, body) {
         v.extend(b);
     }
@@ -507,7 +513,7 @@ impl Page<'_, '_> {
             "notes": d.meta.notes,
             "meetings": meetings,
             "page_links": pages.iter().map(|n| json!({"number": n, "url": format!("#page-{n}")})).collect::<Vec<_>>(),
-            "text": r.blocks_html(&r.documents[i].blocks, None),
+            "text": crate::cite::document_text(r, i),
             "stats": self.stats_block("document", "this document", &r.document_stats[i]),
         })
     }

@@ -34,6 +34,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "ground.html",
     "grounds.html",
     "participants.html",
+    "data.html",
+    "compare.html",
+    "citation.txt",
+    "search.html",
     "404.html",
     "sitemap.xml",
     "atom.xml",
@@ -41,10 +45,16 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
 );
 
 /// The default theme's static files, copied to the output as they are.
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search.js",
+        include_bytes!("../../themes/default/static/search.js"),
+    ),
+];
 
 /// A compiled theme.
 pub struct Theme {

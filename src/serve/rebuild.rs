@@ -434,6 +434,11 @@ impl Project {
         let all = renderer.all_pages();
         let mut outputs: HashSet<String> = all.iter().map(|&id| renderer.page_path(id)).collect();
         outputs.extend(static_files(&renderer).into_iter().map(|f| f.path));
+        // Data downloads and cards read the whole site, and are cheap (cards
+        // are cached): made on every rebuild so they are never stale. The
+        // search index needs every page's HTML, so serve leaves it out.
+        let site_files = renderer.site_files();
+        outputs.extend(site_files.iter().map(|f| f.path.clone()));
         let total_pages = all.len();
         let (kind, ids) = match select {
             Select::All => ("full", all),
@@ -450,11 +455,13 @@ impl Project {
         if with_static {
             files.extend(static_files(&renderer));
         }
+        files.extend(site_files.iter().cloned());
         // In verify mode, the whole site as a full build would render it,
         // for the caller to compare with what it serves.
         let full_render = if self.verify && kind == "partial" {
             let mut all = renderer.render(&renderer.all_pages())?;
             all.extend(static_files(&renderer));
+            all.extend(site_files);
             Some(all)
         } else {
             None
@@ -504,7 +511,7 @@ fn static_files(renderer: &Renderer) -> Vec<OutputFile> {
 
 /// The templates pages are rendered with, by page kind (see
 /// `render::pages::context`); any other template is included by these.
-const PAGE_TEMPLATES: [&str; 14] = [
+const PAGE_TEMPLATES: [&str; 17] = [
     "home.html",
     "meetings.html",
     "meeting.html",
@@ -515,6 +522,9 @@ const PAGE_TEMPLATES: [&str; 14] = [
     "grounds.html",
     "ground.html",
     "participants.html",
+    "data.html",
+    "compare.html",
+    "search.html",
     "404.html",
     "sitemap.xml",
     "atom.xml",
@@ -533,6 +543,9 @@ fn template_of(id: PageId) -> &'static str {
         PageId::Grounds => "grounds.html",
         PageId::Ground(_) => "ground.html",
         PageId::Participants => "participants.html",
+        PageId::Data => "data.html",
+        PageId::Compare => "compare.html",
+        PageId::Search => "search.html",
         PageId::NotFound => "404.html",
         PageId::Sitemap => "sitemap.xml",
         PageId::Feed => "atom.xml",
@@ -757,7 +770,13 @@ impl Affected {
             PageId::Participants,
             PageId::Sitemap,
             PageId::Feed,
+            // Built from every meeting and press claim.
+            PageId::Data,
+            PageId::Compare,
         ];
+        if c.config.search {
+            ids.push(PageId::Search);
+        }
         let pick = |set: &BTreeSet<String>,
                     slugs: &mut dyn Iterator<Item = &str>,
                     id: fn(usize) -> PageId,

@@ -1,0 +1,257 @@
+//! Data downloads: the resolved release as files readers take into their own
+//! analysis (`release.json`, `redactions.csv`, `meetings.ics`).
+//!
+//! Everything about paragraphs and markers is read from the renderer's own
+//! blocks (the same ones the pages show), never recounted from the Markdown,
+//! so a figure in a download always equals the figure on the page.
+
+mod ics;
+mod json;
+
+use std::collections::BTreeSet;
+
+use crate::render::markdown::{Block, BlockKind};
+use crate::render::{OutputFile, Renderer};
+
+pub use json::SCHEMA_VERSION;
+
+/// The data files of a site, in path order.
+pub fn files(r: &Renderer) -> Vec<OutputFile> {
+    let index = ParagraphIndex::new(r);
+    vec![
+        OutputFile {
+            path: "meetings.ics".into(),
+            bytes: ics::calendar(r).into_bytes(),
+        },
+        OutputFile {
+            path: "redactions.csv".into(),
+            bytes: redactions_csv(r, &index).into_bytes(),
+        },
+        OutputFile {
+            path: "release.json".into(),
+            bytes: json::release(r, &index),
+        },
+    ]
+}
+
+/// The "About this data" page's context: what each file holds, with the
+/// figures a reader can check a download against.
+pub fn page_context(r: &Renderer, root: &str) -> serde_json::Value {
+    let c = &r.site.content;
+    let s = &r.release_stats;
+    serde_json::json!({
+        "version": SCHEMA_VERSION,
+        "files": {
+            "json": format!("{root}release.json"),
+            "csv": format!("{root}redactions.csv"),
+            "ics": format!("{root}meetings.ics"),
+        },
+        "counts": {
+            "meetings": c.meetings.len(),
+            "documents": c.documents.len(),
+            "press": c.press.len(),
+            "grounds": c.grounds.len(),
+            "paragraphs": s.paragraphs(),
+            "released": s.released,
+            "partly": s.partly,
+            "full": s.full,
+            "markers": s.groups,
+            "codes": s.codes(),
+        },
+    })
+}
+
+/// Per document and block: the meetings (indices, in time order) whose
+/// sources select that block, so a paragraph knows what it is about.
+pub struct ParagraphIndex {
+    pub meetings: Vec<Vec<Vec<usize>>>,
+}
+
+impl ParagraphIndex {
+    pub fn new(r: &Renderer) -> Self {
+        let mut meetings: Vec<Vec<BTreeSet<usize>>> = r
+            .documents
+            .iter()
+            .map(|b| vec![BTreeSet::new(); b.blocks.len()])
+            .collect();
+        let rank: Vec<usize> = {
+            let mut rank = vec![0; r.site.content.meetings.len()];
+            for (pos, &m) in r.site.meeting_order.iter().enumerate() {
+                rank[m] = pos;
+            }
+            rank
+        };
+        for (m, passages) in r.meeting_passages.iter().enumerate() {
+            for p in passages {
+                for &b in &p.blocks {
+                    meetings[p.document][b].insert(rank[m]);
+                }
+            }
+        }
+        let order = &r.site.meeting_order;
+        ParagraphIndex {
+            meetings: meetings
+                .into_iter()
+                .map(|doc| {
+                    doc.into_iter()
+                        .map(|set| set.into_iter().map(|pos| order[pos]).collect())
+                        .collect()
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The codes of each badge group of a block, as printed (read back from the
+/// block's own `data-grounds` attributes, so they are what the page shows).
+pub fn printed_groups(block: &Block) -> Vec<String> {
+    const ATTR: &str = "data-grounds=\"";
+    let mut out = Vec::new();
+    let mut rest = block.html.as_str();
+    while let Some(i) = rest.find(ATTR) {
+        rest = &rest[i + ATTR.len()..];
+        let end = rest.find('"').unwrap_or(rest.len());
+        out.push(unescape(&rest[..end]));
+        rest = &rest[end..];
+    }
+    out
+}
+
+/// A block's visible text: tags removed, the badges' hidden tooltips
+/// dropped, entities decoded, whitespace collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut rest = html;
+    while !rest.is_empty() {
+        if rest.starts_with("<span class=\"tip\"") {
+            // Tooltips hold no nested spans: skip to their close.
+            match rest.find("</span>") {
+                Some(i) => rest = &rest[i + "</span>".len()..],
+                None => break,
+            }
+            continue;
+        }
+        if rest.starts_with('<') {
+            match rest.find('>') {
+                Some(i) => {
+                    let tag = &rest[..i];
+                    if tag.starts_with("</p") || tag.starts_with("<br") || tag.starts_with("</li") {
+                        text.push(' ');
+                    }
+                    rest = &rest[i + 1..];
+                }
+                None => break,
+            }
+            continue;
+        }
+        let next = rest.find('<').unwrap_or(rest.len());
+        text.push_str(&rest[..next]);
+        rest = &rest[next..];
+    }
+    unescape(&text)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Decodes the entities `markdown::escape` and pulldown-cmark write.
+pub fn unescape(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    s.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&amp;", "&")
+}
+
+/// `redactions.csv`: one row per marker (badge group), in document order.
+fn redactions_csv(r: &Renderer, index: &ParagraphIndex) -> String {
+    let c = &r.site.content;
+    let mut out = String::from(
+        "document,document_title,release_page,paragraph,anchor,paragraph_status,codes,grounds,meetings,url\r\n",
+    );
+    for d in document_order(r) {
+        let doc = &c.documents[d];
+        let url = r.absolute(&format!("documents/{}/", doc.slug));
+        let mut last_anchor: Option<&str> = None;
+        for (b, block) in r.documents[d].blocks.iter().enumerate() {
+            if block.kind == BlockKind::Text && block.anchor.is_some() {
+                last_anchor = block.anchor.as_deref();
+            }
+            if block.groups.is_empty() {
+                continue;
+            }
+            let meetings: Vec<&str> = index.meetings[d][b]
+                .iter()
+                .map(|&m| c.meetings[m].slug.as_str())
+                .collect();
+            let anchor = block.anchor.as_deref().or(last_anchor);
+            for (group, printed) in block.groups.iter().zip(printed_groups(block)) {
+                let grounds: Vec<&str> =
+                    group.iter().map(|&g| c.grounds[g].code.as_str()).collect();
+                let row = [
+                    doc.slug.clone(),
+                    doc.meta.title.clone(),
+                    block.page.map(|p| p.to_string()).unwrap_or_default(),
+                    block.number.clone().unwrap_or_default(),
+                    anchor.unwrap_or_default().to_string(),
+                    block
+                        .status
+                        .map(|s| s.class())
+                        .unwrap_or_default()
+                        .to_string(),
+                    printed,
+                    grounds.join(" "),
+                    meetings.join(" "),
+                    match anchor {
+                        Some(a) => format!("{url}#{a}"),
+                        None => url.clone(),
+                    },
+                ];
+                let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
+                out.push_str(&fields.join(","));
+                out.push_str("\r\n");
+            }
+        }
+    }
+    out
+}
+
+/// RFC 4180 quoting: fields with a comma, quote or line break are quoted,
+/// quotes doubled.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Documents in release-page order, as the site lists them.
+pub fn document_order(r: &Renderer) -> Vec<usize> {
+    let c = &r.site.content;
+    let mut order: Vec<usize> = (0..c.documents.len()).collect();
+    order.sort_by_key(|&i| (c.documents[i].meta.pages, c.documents[i].slug.clone()));
+    order
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_drops_tags_and_tooltips() {
+        let html = "<p>Hello <span class=\"redaction\" data-grounds=\"s6(a)\"><span class=\"code\"><a href=\"x\">s6(a)</a><span class=\"tip\" aria-hidden=\"true\"><b>section 6(a)</b> wording</span></span></span> &amp; bye</p>";
+        assert_eq!(plain_text(html), "Hello s6(a) & bye");
+    }
+
+    #[test]
+    fn csv_fields_are_quoted_when_needed() {
+        assert_eq!(csv_field("a"), "a");
+        assert_eq!(csv_field("a, b"), "\"a, b\"");
+        assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
+    }
+}
