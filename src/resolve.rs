@@ -213,12 +213,22 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
 
     let mut order: Vec<usize> = (0..content.meetings.len()).collect();
     let ms = &content.meetings;
+    // Time order where the release gives times. A meeting with no time is
+    // placed by its request item (requests list engagements in order),
+    // then after the timed meetings of the same item.
     order.sort_by(|&a, &b| {
         let key = |i: usize| {
+            let m = &ms[i].meta;
+            let item = m
+                .request_item
+                .as_deref()
+                .and_then(|n| n.trim().parse::<u32>().ok());
             (
-                &ms[i].meta.date,
-                ms[i].meta.start.as_deref().unwrap_or(""),
-                &ms[i].meta.title,
+                &m.date,
+                item.unwrap_or(u32::MAX),
+                m.start.is_none(),
+                m.start.as_deref().unwrap_or(""),
+                &m.title,
                 &ms[i].slug,
             )
         };
