@@ -67,9 +67,13 @@ fn claims(r: &Renderer) -> Vec<(usize, usize)> {
         .collect()
 }
 
-/// For each document: block index → the claims (id, outlet, relation) that
-/// cite it, for the links back from the document page.
-pub fn backlinks(r: &Renderer) -> Vec<BTreeMap<usize, Vec<(String, String, Relation)>>> {
+/// A claim that cites a paragraph: its anchor id, the outlet, and how the
+/// paragraph bears on it.
+pub type Backlink = (String, String, Relation);
+
+/// For each document: block index → the claims that cite it, for the links
+/// back from the document page.
+pub fn backlinks(r: &Renderer) -> Vec<BTreeMap<usize, Vec<Backlink>>> {
     let c = &r.site.content;
     let mut out = vec![BTreeMap::new(); c.documents.len()];
     for (m, k) in claims(r) {

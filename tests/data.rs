@@ -239,9 +239,10 @@ fn redactions_csv_has_one_row_per_badge() {
     }
     assert!(by_doc.is_empty());
     // A row the example names: paragraph 20 of the Campbell note.
+    let page = campbell_p20()["page"].to_string();
     assert!(rows.iter().any(|r| r[col("document")] == "01-kurt-campbell"
         && r[col("paragraph")] == "20"
-        && r[col("release_page")] == campbell_p20()["page"].to_string()
+        && r[col("release_page")] == page
         && r[col("meetings")] == "01-kurt-campbell"));
 }
 
