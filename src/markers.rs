@@ -109,6 +109,23 @@ pub fn parent(canonical: &str) -> Option<String> {
     }
 }
 
+/// English month names, for telling a date line (`9 July 2024`) from a
+/// paragraph number; the renderer prints dates with the same names.
+pub const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
 /// The paragraph number a line of a released document starts with, as
 /// printed without its trailing dot: `12. The PM…` → `12`, `2 Prime
 /// Minister…` → `2`, `11.2. That…` → `11.2`. A number of more than three
@@ -142,22 +159,7 @@ pub fn paragraph_number(line: &str) -> Option<&str> {
         Some(b' ' | b'\t' | b'\r' | b'\n') => {
             // A month name right after a bare number is a date, not a paragraph.
             let rest = t[after..].trim_start();
-            let month = [
-                "January",
-                "February",
-                "March",
-                "April",
-                "May",
-                "June",
-                "July",
-                "August",
-                "September",
-                "October",
-                "November",
-                "December",
-            ]
-            .iter()
-            .any(|m| rest.starts_with(m));
+            let month = MONTHS.iter().any(|m| rest.starts_with(m));
             (!(month && after == end)).then_some(&t[..end])
         }
         _ => None,

@@ -10,6 +10,7 @@ use super::charts;
 use super::markdown::{self, BlockKind};
 use super::stats::Stats;
 use super::{root_for_depth, PageId, Place, Renderer};
+use crate::markers::MONTHS;
 use crate::model::{DocumentKind, GroundTest, Meeting, PressItem, Relation, Scope};
 
 /// The template and context for one page.
@@ -874,21 +875,6 @@ fn relation_label(r: Relation) -> &'static str {
         Relation::Adds => "Adds",
     }
 }
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
 
 fn parse_date(iso: &str) -> Option<(i32, u32, u32)> {
     let mut it = iso.trim().splitn(3, '-');
