@@ -223,8 +223,17 @@ fn group_at(text: &str, i: usize, lenient: bool) -> Option<Group> {
     }
     // `[s9(2)(a)]`, `[9(2)(a), 6(b)]`: brackets make any notation unambiguous.
     if bytes[i] == b'[' {
-        let close = text[i..].find(']')? + i;
-        let inner = group_at(text, i + 1, true)?;
+        // Codes never hold a bracket, so the group ends at the next bracket
+        // or not at all. Stopping at a `[` also keeps a line of many `[`
+        // linear rather than quadratic.
+        let close = text[i + 1..].find([']', '['])? + i + 1;
+        if bytes[close] == b'[' {
+            return None;
+        }
+        // The codes are read inside the brackets only: read on the whole
+        // line, a nested `[[9(a)]` gave an inner group ending past `close`
+        // (a slice panic found by fuzzing, tests/fuzz_regressions.rs).
+        let inner = group_at(&text[..close], i + 1, true)?;
         if text[inner.span.end..close].trim().is_empty() {
             return Some(Group {
                 span: i..close + 1,

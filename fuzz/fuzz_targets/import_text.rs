@@ -1,12 +1,8 @@
-//! The text importer on any text: it returns content or diagnostics, never
-//! panics, and when it succeeds the written bodies hold every code of the
-//! source (it checks that itself; a mismatch is an error, not a crash).
+//! See `checks::import_text` for what runs and what is asserted.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
+#[allow(dead_code)]
+#[path = "../checks.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = annex::import::import_text(std::path::Path::new("fuzz.txt"), text);
-    }
-});
+libfuzzer_sys::fuzz_target!(|data: &[u8]| checks::import_text(data));
