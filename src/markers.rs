@@ -218,7 +218,8 @@ fn whole_line_group(body: &str) -> Option<Group> {
 /// spelled-out codes (used inside brackets and for whole lines).
 fn group_at(text: &str, i: usize, lenient: bool) -> Option<Group> {
     let bytes = text.as_bytes();
-    if !boundary_before(text, i) {
+    // Inside empty brackets (`[]`) there is nothing to read.
+    if i >= text.len() || !boundary_before(text, i) {
         return None;
     }
     // `[s9(2)(a)]`, `[9(2)(a), 6(b)]`: brackets make any notation unambiguous.

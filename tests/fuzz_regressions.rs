@@ -65,6 +65,8 @@ fn nested_brackets_read_the_inner_group() {
     let groups = annex::markers::scan(text);
     assert_eq!(groups.len(), 1);
     assert_eq!(groups[0].printed(text), "[s6(a), s9(2)(a)]");
+    // `empty-brackets.txt`: the first fix read past the end of `[]`.
+    assert!(annex::markers::scan("[] [ ]").is_empty());
 }
 
 /// A line of many `[` (hostile input, not a release) reads in one pass:
