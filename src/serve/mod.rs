@@ -110,8 +110,8 @@ pub fn run(options: &Options) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let batches = watch::spawn(&canonical)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let batches =
+        watch::spawn(&canonical).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     loop {
         // Work left after a reload gives way to a new edit.
         let batch = if project.has_work() {

@@ -397,9 +397,7 @@ impl Project {
         timings: Vec<(&'static str, f64)>,
     ) -> Rebuilt {
         let generation = self.generation;
-        let todo = self
-            .todo
-            .get_or_insert_with(|| Todo::new(generation, true));
+        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
         todo.generation = generation;
         todo.partial = true;
         let (total_pages, base_path) = match &self.live {
@@ -851,8 +849,11 @@ impl Project {
             let mut files = r.site_files();
             todo.site_files_done = files.len();
             self.site_paths = non_card_paths(&files);
-            let mut outputs: HashSet<String> =
-                r.all_pages().into_iter().map(|id| r.page_path(id)).collect();
+            let mut outputs: HashSet<String> = r
+                .all_pages()
+                .into_iter()
+                .map(|id| r.page_path(id))
+                .collect();
             outputs.extend(static_files(r).into_iter().map(|f| f.path));
             outputs.extend(files.iter().map(|f| f.path.clone()));
             files.shrink_to_fit();

@@ -321,10 +321,9 @@ impl Store {
         }
         // A page an edit is still re-rendering is served once it is, never
         // as it was before the reload.
-        let waiting = self
-            .pending
-            .lock()
-            .is_ok_and(|p| p.paths.contains(&key) || p.paths.contains(&format!("{key}/index.html")));
+        let waiting = self.pending.lock().is_ok_and(|p| {
+            p.paths.contains(&key) || p.paths.contains(&format!("{key}/index.html"))
+        });
         if waiting {
             drop(state);
             self.wait_rendered(&key);
