@@ -97,6 +97,10 @@ pub fn run(options: &Options) -> Result<(), String> {
         "initial build",
     );
 
+    // Watching starts before serving, so that an edit made as soon as the
+    // first page is seen is not missed.
+    let batches =
+        watch::spawn(&canonical).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     http::start(
         listener,
         WORKERS,
@@ -110,8 +114,6 @@ pub fn run(options: &Options) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let batches =
-        watch::spawn(&canonical).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     loop {
         // Work left after a reload gives way to a new edit.
         let batch = if project.has_work() {

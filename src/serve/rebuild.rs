@@ -114,8 +114,9 @@ pub struct Done {
     pub full_render: Option<Result<Vec<OutputFile>, String>>,
 }
 
-/// Pages rendered together after a reload, between checks for a new edit.
-const CHUNK: usize = 4;
+/// Pages rendered together (in parallel) after a reload, between checks
+/// for a new edit: an index of a large release takes a while on its own.
+const CHUNK: usize = 2;
 
 /// Which pages to render.
 enum Select {

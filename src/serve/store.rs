@@ -193,18 +193,40 @@ impl Store {
     ) -> usize {
         let now = SystemTime::now();
         // Hash outside the lock: requests keep being answered meanwhile.
-        let prepared: Vec<(String, Vec<u8>, String)> = rendered
-            .into_iter()
-            .map(|f| {
-                let etag = etag(&f.bytes);
-                (f.path, f.bytes, etag)
-            })
-            .collect();
+        // Bytes equal to the served ones need no hash (a rebuild's site
+        // files are mostly unchanged, and cards are megabytes in all).
+        let prepared: Vec<(String, Vec<u8>, Option<String>)> = {
+            let Ok(state) = self.state.read() else {
+                return 0;
+            };
+            rendered
+                .into_iter()
+                .map(|f| {
+                    let same = state
+                        .files
+                        .get(&f.path)
+                        .is_some_and(|old| *old.bytes == *f.bytes);
+                    let etag = (!same).then(|| etag(&f.bytes));
+                    (f.path, f.bytes, etag)
+                })
+                .collect()
+        };
         let Ok(mut state) = self.state.write() else {
             return 0;
         };
         let mut changed = 0;
         for (path, bytes, etag) in prepared {
+            let etag = match etag {
+                Some(etag) => etag,
+                None => match state.files.get_mut(&path) {
+                    Some(f) if *f.bytes == *bytes => {
+                        f.generation = generation;
+                        continue;
+                    }
+                    // Changed since it was compared.
+                    _ => self::etag(&bytes),
+                },
+            };
             match state.files.get_mut(&path) {
                 Some(f) if f.etag == etag && *f.bytes == *bytes => f.generation = generation,
                 _ => {
