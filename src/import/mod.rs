@@ -470,7 +470,7 @@ pub fn import_text_with(
         .iter()
         .zip(&doc_slugs)
         .map(|(doc, slug)| {
-            let lines: Vec<SourceLine> = doc.segments.iter().flatten().cloned().collect();
+            let lines: Vec<&SourceLine> = doc.segments.iter().flatten().collect();
             meetings::DocumentFacts {
                 slug: slug.clone(),
                 is_note: doc.kind == DocumentKind::FileNote,
