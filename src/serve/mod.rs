@@ -9,7 +9,7 @@
 //! Each rebuild prints one line, for people and for the benchmark:
 //!
 //! ```text
-//! rebuild 3 (partial): 1 of 20010 pages in 6.1 ms, save to reload 6.2 ms (1 tab; ms: debounce 4.1, read 0.1, parse 0.1, render 1.2, swap 0.1, send 0.05; 0 pending): content/meetings/x.md
+//! rebuild 3 (partial): 1 of 20010 pages in 6.1 ms, save to reload 6.2 ms (1 tab; ms: debounce 4.1, wait 0.0, read 0.1, parse 0.1, render 1.2, swap 0.1, send 0.05; 0 pending): content/meetings/x.md
 //! ```
 //!
 //! "save to reload" runs from the first file event of the edit to the
@@ -26,7 +26,7 @@ pub mod watch;
 use std::io::Write as _;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
-use std::sync::mpsc::TryRecvError;
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -37,6 +37,9 @@ use store::Store;
 /// Threads answering requests. Bounded: a preview has few clients, and
 /// each request is answered from memory in microseconds.
 const WORKERS: usize = 8;
+
+/// How long edits must pause before the site files are made again.
+const SETTLE: Duration = Duration::from_millis(1000);
 
 /// What `annex serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -93,7 +96,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         &project,
         first,
         started,
-        Duration::ZERO,
+        [Duration::ZERO; 2],
         "initial build",
     );
 
@@ -114,9 +117,19 @@ pub fn run(options: &Options) -> Result<(), String> {
         open_browser(&url);
     }
 
+    let mut last_edit = Instant::now();
     loop {
-        // Work left after a reload gives way to a new edit.
-        let batch = if project.has_work() {
+        // Work left after a reload gives way to a new edit. The site files
+        // cannot (they are made in one go, seconds for a large release), so
+        // they wait until edits pause, unless a request waits for them.
+        let settling = last_edit.elapsed() < SETTLE && store.wanted().is_empty();
+        let batch = if project.site_files_next() && settling {
+            match batches.recv_timeout(SETTLE.saturating_sub(last_edit.elapsed())) {
+                Ok(batch) => Some(batch),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else if project.has_work() {
             match batches.try_recv() {
                 Ok(batch) => Some(batch),
                 Err(TryRecvError::Empty) => None,
@@ -130,6 +143,7 @@ pub fn run(options: &Options) -> Result<(), String> {
         };
         match batch {
             Some(batch) => {
+                last_edit = Instant::now();
                 let Some(first_path) = batch.paths.iter().next() else {
                     continue;
                 };
@@ -137,7 +151,12 @@ pub fn run(options: &Options) -> Result<(), String> {
                     1 => first_path.display().to_string(),
                     n => format!("{} and {} more", first_path.display(), n - 1),
                 };
-                let debounce = batch.closed.duration_since(batch.first_event);
+                // Debounce, then any wait for a piece of work that could not
+                // give way (a render already running).
+                let debounce = [
+                    batch.closed.duration_since(batch.first_event),
+                    batch.closed.elapsed(),
+                ];
                 let result = project.apply(&batch.paths);
                 report(&store, &project, result, batch.first_event, debounce, &what);
             }
@@ -211,7 +230,7 @@ fn report(
     project: &Project,
     result: Result<Rebuilt, Diagnostics>,
     since: Instant,
-    debounce: Duration,
+    debounce: [Duration; 2],
     what: &str,
 ) {
     let generation = project.generation;
@@ -235,7 +254,10 @@ fn report(
             let tabs = store.hub().reload(&format!("{generation}"));
             let reload_ms = reloading.elapsed().as_secs_f64() * 1000.0;
             let total_ms = since.elapsed().as_secs_f64() * 1000.0;
-            let mut parts = vec![format!("debounce {:.1}", debounce.as_secs_f64() * 1000.0)];
+            let mut parts = vec![
+                format!("debounce {:.1}", debounce[0].as_secs_f64() * 1000.0),
+                format!("wait {:.1}", debounce[1].as_secs_f64() * 1000.0),
+            ];
             parts.extend(rebuilt.timings.iter().map(|(k, v)| format!("{k} {v:.1}")));
             parts.push(format!("swap {swap_ms:.1}"));
             parts.push(format!("send {reload_ms:.2}"));

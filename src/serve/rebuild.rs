@@ -248,6 +248,14 @@ impl Project {
         self.todo.is_some()
     }
 
+    /// Whether the next step is the site files (data downloads and every
+    /// card): the one step that does not give way to a new edit.
+    pub fn site_files_next(&self) -> bool {
+        self.todo
+            .as_ref()
+            .is_some_and(|t| t.pages.is_empty() && t.site_files)
+    }
+
     fn options(&self, site: &Site) -> RenderOptions {
         let base_url = format!(
             "{}{}",
@@ -696,6 +704,8 @@ impl Project {
                 Fresh::Press(e) => put(&mut content.press, &path, e),
             }
         }
+        let graph_ms = ms(resolving);
+        let resolving = Instant::now();
         let resolved = crate::resolve::resolve_reusing(content, scans);
         let (site, warnings) = match resolved {
             Ok(r) => r,
@@ -792,6 +802,7 @@ impl Project {
             kind: "partial",
             timings: vec![
                 ("read", read_ms),
+                ("graph", graph_ms),
                 ("resolve", resolve_ms),
                 ("prepare", prepare_ms),
                 ("render", render_ms),
