@@ -972,6 +972,7 @@ fn template_of(id: PageId) -> &'static str {
         PageId::Sitemap => "sitemap.xml",
         PageId::Feed => "atom.xml",
         PageId::Robots => "robots.txt",
+        PageId::GroundsCss => "grounds.css",
     }
 }
 
