@@ -367,7 +367,7 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
     try:
         t0 = time.perf_counter()
         html = None
-        while time.perf_counter() - t0 < 300:
+        while time.perf_counter() - t0 < 900:
             if p.poll() is not None:
                 res["error"] = f"annex serve exited with {p.returncode}: {tail(logfile, 8).strip()}"
                 return res
@@ -380,7 +380,7 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
                 pass
             time.sleep(0.1)
         if html is None:
-            res["error"] = "annex serve did not answer within 300 s"
+            res["error"] = "annex serve did not answer within 900 s"
             return res
         res["startup_s"] = time.perf_counter() - t0
         kind, path = find_reload_endpoint(html)

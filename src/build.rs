@@ -1,12 +1,15 @@
 //! Build: load → resolve → render → write, as functions `build`, `serve`
 //! and `check` share.
 //!
-//! `render_site` produces the whole site in memory; `write_output` puts it
-//! on disk. A `Renderer` (see `render`) can also render just some pages, for
-//! incremental rebuilds.
+//! `build` renders and writes a page at a time, so that memory stays flat
+//! however large the release; `render_site` produces the whole site in
+//! memory for `check` and `serve`. A `Renderer` (see `render`) can also
+//! render just some pages, for incremental rebuilds.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+
+use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
@@ -73,14 +76,9 @@ pub fn output_dir(site: &Site, output: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Writes rendered files to `output`, swapping them in whole. Refuses an
-/// output folder that is the project root or contains it, since the swap
-/// replaces the folder.
-pub fn write_output(
-    root: &Path,
-    output: &Path,
-    files: &[OutputFile],
-) -> Result<WriteSummary, String> {
+/// Refuses an output folder that is the project root or contains it,
+/// since the swap replaces the folder.
+fn check_output(root: &Path, output: &Path) -> Result<(), String> {
     if let (Ok(r), Ok(o)) = (root.canonicalize(), output.canonicalize()) {
         if r.starts_with(&o) {
             return Err(format!(
@@ -89,10 +87,26 @@ pub fn write_output(
             ));
         }
     }
+    Ok(())
+}
+
+/// Writes rendered files to `output`, swapping them in whole.
+pub fn write_output(
+    root: &Path,
+    output: &Path,
+    files: &[OutputFile],
+) -> Result<WriteSummary, String> {
+    check_output(root, output)?;
     write::write_site(output, files).map_err(|e| format!("cannot write {}: {e}", output.display()))
 }
 
-/// The whole build: load, resolve, render, write.
+/// Pages rendered and written per step of a build: enough to keep every
+/// core busy, few enough that memory stays flat however large the site.
+const CHUNK: usize = 256;
+
+/// The whole build: load, resolve, render, write. Pages are written as
+/// they are rendered, into a staging folder that replaces the output only
+/// when everything succeeded; the search index is built beside them.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
     let (site, warnings) = load_site(&options.root).map_err(BuildError::Content)?;
@@ -100,10 +114,67 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
     };
-    let files = render_site(&site, &render_options).map_err(BuildError::Content)?;
+    let renderer = renderer(&site, &render_options).map_err(BuildError::Content)?;
     let output = output_dir(&site, options.output.as_deref());
-    let written = write_output(&options.root, &output, &files).map_err(BuildError::Output)?;
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
+    check_output(&options.root, &output).map_err(BuildError::Output)?;
+    let cannot =
+        |e: std::io::Error| BuildError::Output(format!("cannot write {}: {e}", output.display()));
+    let stage = write::Staging::new(&output).map_err(cannot)?;
+    let indexer = crate::search::enabled(&renderer).then(crate::search::Indexer::start);
+
+    let mut errors = Diagnostics::default();
+    let mut pages = 0;
+    for chunk in renderer.all_pages().chunks(CHUNK) {
+        // After an error nothing more is written, but every page is still
+        // rendered so that all template errors are reported at once.
+        let write = !errors.has_errors();
+        let results: Vec<Result<OutputFile, Diagnostic>> = chunk
+            .par_iter()
+            .map(|&id| {
+                let file = renderer.render_page(id)?;
+                if write {
+                    stage.put(&file.path, &file.bytes).map_err(|e| {
+                        Diagnostic::error(
+                            "write",
+                            &output,
+                            format!("cannot write {}: {e}", file.path),
+                        )
+                    })?;
+                }
+                Ok(file)
+            })
+            .collect();
+        for r in results {
+            match r {
+                Ok(file) => {
+                    pages += usize::from(file.path.ends_with(".html"));
+                    if let Some(ix) = &indexer {
+                        ix.add(file.path, file.bytes);
+                    }
+                }
+                Err(d) if d.code == "write" => return Err(BuildError::Output(d.message)),
+                Err(d) => errors.push(d),
+            }
+        }
+    }
+    if errors.has_errors() {
+        errors.sort();
+        return Err(BuildError::Content(errors));
+    }
+    crate::cards::each(&renderer, |path, card| match card {
+        crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
+        crate::cards::Card::Cached(file) => stage.link(&path, &file),
+    })
+    .map_err(cannot)?;
+    let mut rest = renderer.theme_files();
+    rest.extend(crate::export::files(&renderer));
+    if let Some(ix) = indexer {
+        rest.extend(ix.finish().map_err(BuildError::Content)?);
+    }
+    rest.par_iter()
+        .try_for_each(|f| stage.put(&f.path, &f.bytes))
+        .map_err(cannot)?;
+    let written = stage.commit().map_err(cannot)?;
     Ok(BuildReport {
         output,
         written,

@@ -47,54 +47,73 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".annex-cache").join("cards")
 }
 
-/// Every meeting's card, drawn or read from the cache.
+/// Every meeting's card, drawn or read from the cache, sorted by path.
 pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
-    let c = &r.site.content;
-    let cache = cache_dir(&c.root);
-    let options = std::sync::OnceLock::new();
-    let results: Vec<(OutputFile, bool)> = (0..c.meetings.len())
-        .into_par_iter()
-        .filter_map(|m| {
-            let svg = card_svg(r, m);
-            let key = format!(
-                "{:016x}",
-                fnv1a(&[CACHE_VERSION.as_bytes(), svg.as_bytes()])
-            );
-            let cached = cache.join(format!("{key}.png"));
-            if let Ok(bytes) = std::fs::read(&cached) {
-                return Some((file(&c.meetings[m], bytes), true));
-            }
-            let bytes = rasterise(&svg, options.get_or_init(font_options))?;
-            // The cache is an optimisation: a read-only project still builds.
-            if std::fs::create_dir_all(&cache).is_ok() {
-                let tmp = cache.join(format!("{key}.{}.tmp", std::process::id()));
-                if std::fs::write(&tmp, &bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &cached);
-                }
-            }
-            Some((file(&c.meetings[m], bytes), false))
-        })
-        .collect();
-    let mut report = CardReport::default();
-    let files = results
-        .into_iter()
-        .map(|(f, hit)| {
-            if hit {
-                report.cached += 1;
-            } else {
-                report.drawn += 1;
-            }
-            f
-        })
-        .collect();
+    let out = std::sync::Mutex::new(Vec::new());
+    let report = each(r, |path, card| {
+        let bytes = match card {
+            Card::Drawn(bytes) => bytes,
+            Card::Cached(file) => std::fs::read(file)?,
+        };
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(OutputFile { path, bytes });
+        Ok(())
+    })
+    .unwrap_or_default();
+    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     (files, report)
 }
 
-fn file(m: &Meeting, bytes: Vec<u8>) -> OutputFile {
-    OutputFile {
-        path: card_path(m),
-        bytes,
-    }
+/// A card for the output: just drawn, or a file in the cache (which a
+/// build links or copies without reading it).
+pub enum Card {
+    Drawn(Vec<u8>),
+    Cached(PathBuf),
+}
+
+/// Hands every meeting's card and its output path to `put` as soon as it
+/// is drawn or found in the cache, in parallel, so that a build never holds
+/// them all (at 43 KB a card they are most of a large site's bytes). Stops
+/// at `put`'s first error. A card that cannot be drawn is left out.
+pub fn each<F>(r: &Renderer, put: F) -> std::io::Result<CardReport>
+where
+    F: Fn(String, Card) -> std::io::Result<()> + Sync,
+{
+    let c = &r.site.content;
+    let cache = cache_dir(&c.root);
+    let options = std::sync::OnceLock::new();
+    let drawn = std::sync::atomic::AtomicUsize::new(0);
+    let cached = std::sync::atomic::AtomicUsize::new(0);
+    (0..c.meetings.len()).into_par_iter().try_for_each(|m| {
+        let svg = card_svg(r, m);
+        let key = format!(
+            "{:016x}",
+            fnv1a(&[CACHE_VERSION.as_bytes(), svg.as_bytes()])
+        );
+        let cached_png = cache.join(format!("{key}.png"));
+        if cached_png.is_file() {
+            cached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return put(card_path(&c.meetings[m]), Card::Cached(cached_png));
+        }
+        let Some(bytes) = rasterise(&svg, options.get_or_init(font_options)) else {
+            return Ok(());
+        };
+        // The cache is an optimisation: a read-only project still builds.
+        if std::fs::create_dir_all(&cache).is_ok() {
+            let tmp = cache.join(format!("{key}.{}.tmp", std::process::id()));
+            if std::fs::write(&tmp, &bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, &cached_png);
+            }
+        }
+        drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        put(card_path(&c.meetings[m]), Card::Drawn(bytes))
+    })?;
+    Ok(CardReport {
+        drawn: drawn.into_inner(),
+        cached: cached.into_inner(),
+    })
 }
 
 fn font_options() -> resvg::usvg::Options<'static> {
@@ -269,7 +288,7 @@ fn card_svg(r: &Renderer, m: usize) -> String {
 pub fn social(r: &Renderer, id: PageId, full_title: &str) -> Value {
     let c = &r.site.content;
     let kind = match id {
-        PageId::Sitemap | PageId::Feed | PageId::Robots => return Value::Null,
+        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => return Value::Null,
         PageId::Meeting(_) | PageId::Document(_) | PageId::Press(_) => "article",
         _ => "website",
     };

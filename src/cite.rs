@@ -18,8 +18,9 @@ pub fn document_text(r: &Renderer, d: usize) -> String {
     let doc = &c.documents[d];
     let rel = &c.release.meta;
     let page_url = r.absolute(&format!("documents/{}/", doc.slug));
-    let backlinks = crate::compare::backlinks(r);
-    let backlinks = &backlinks[d];
+    let backlinks = &r
+        .claim_backlinks
+        .get_or_init(|| crate::compare::backlinks(r))[d];
     let mut cx = tera::Context::new();
     cx.insert("agency", &rel.agency);
     cx.insert("reference", &rel.reference);

@@ -19,6 +19,53 @@ use rayon::prelude::*;
 /// Resolves loaded content into a `Site`. On success the diagnostics hold
 /// warnings only.
 pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
+    resolve_reusing(content, Reuse::default())
+}
+
+/// Marker scans an earlier resolve already did, for `resolve_reusing`.
+/// Scanning bodies is most of resolving a large release, and an edit in
+/// `annex serve` changes one file.
+#[derive(Debug, Default)]
+pub struct Reuse {
+    /// Document path → the markers of its body.
+    pub document_markers: HashMap<std::path::PathBuf, Vec<MarkerUse>>,
+    /// Meetings whose bodies were scanned and had only known codes.
+    pub clean_meetings: std::collections::HashSet<std::path::PathBuf>,
+}
+
+impl Reuse {
+    /// The scans of `site`, except those of the files at `changed` paths.
+    /// The caller vouches that every other file's text, and the grounds
+    /// table, are as `site` was resolved with: the result is then the one a
+    /// full resolve would give.
+    pub fn from_site(
+        content: &Content,
+        document_markers: Vec<Vec<MarkerUse>>,
+        changed: &std::collections::HashSet<std::path::PathBuf>,
+    ) -> Reuse {
+        Reuse {
+            document_markers: content
+                .documents
+                .iter()
+                .zip(document_markers)
+                .filter(|(d, _)| !changed.contains(&d.path))
+                .map(|(d, m)| (d.path.clone(), m))
+                .collect(),
+            clean_meetings: content
+                .meetings
+                .iter()
+                .filter(|m| !changed.contains(&m.path))
+                .map(|m| m.path.clone())
+                .collect(),
+        }
+    }
+}
+
+/// `resolve`, taking the scans in `reuse` as done (see [`Reuse::from_site`]).
+pub fn resolve_reusing(
+    content: Content,
+    mut reuse: Reuse,
+) -> Result<(Site, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
     let ground_index = grounds::index(&content.grounds);
 
@@ -31,15 +78,20 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
         grounds: &content.grounds,
     };
     // Scanning bodies is the bulk of resolving a large release: do it in parallel.
+    let done: Vec<Option<Vec<MarkerUse>>> = content
+        .documents
+        .iter()
+        .map(|d| reuse.document_markers.remove(&d.path))
+        .collect();
     let scanned: Vec<(Vec<MarkerUse>, Diagnostics)> = content
         .documents
         .par_iter()
-        .map(|d| {
+        .zip(done)
+        .map(|(d, done)| {
             let mut found = Diagnostics::default();
-            (
-                codes.markers(&d.path, &d.body, d.body_line, &mut found),
-                found,
-            )
+            let markers =
+                done.unwrap_or_else(|| codes.markers(&d.path, &d.body, d.body_line, &mut found));
+            (markers, found)
         })
         .collect();
     let mut document_markers = Vec::with_capacity(scanned.len());
@@ -52,6 +104,7 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
     let found: Vec<Diagnostics> = content
         .meetings
         .par_iter()
+        .filter(|m| !reuse.clean_meetings.contains(&m.path))
         .map(|m| {
             let mut found = Diagnostics::default();
             codes.markers(&m.path, &m.body, m.body_line, &mut found);
@@ -62,17 +115,17 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
     let r = &content.release;
     codes.markers(&r.path, &r.body, r.body_line, &mut diags);
 
-    let paragraphs: Vec<Vec<String>> = content
-        .documents
-        .iter()
-        .map(|d| {
-            d.body
-                .lines()
-                .filter_map(markers::paragraph_number)
-                .map(str::to_string)
-                .collect()
-        })
-        .collect();
+    // Paragraph numbers, for the documents a reference names a paragraph
+    // of: found when first needed, not for every document.
+    let mut paragraphs: HashMap<usize, Vec<String>> = HashMap::new();
+    let numbers = |di: usize| -> Vec<String> {
+        content.documents[di]
+            .body
+            .lines()
+            .filter_map(markers::paragraph_number)
+            .map(str::to_string)
+            .collect()
+    };
 
     let mut refs = RefChecker::default();
     let mut meeting_documents = vec![Vec::new(); content.meetings.len()];
@@ -93,13 +146,8 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
                 push_unique(&mut meeting_documents[mi], di);
                 push_unique(&mut document_meetings[di], mi);
                 for p in &source.paragraphs {
-                    refs.paragraph(
-                        &m.path,
-                        &content.documents[di],
-                        &paragraphs[di],
-                        p,
-                        &mut diags,
-                    );
+                    let known = paragraphs.entry(di).or_insert_with(|| numbers(di));
+                    refs.paragraph(&m.path, &content.documents[di], known, p, &mut diags);
                 }
                 if let Some(pages) = source.pages {
                     let doc = &content.documents[di].meta.pages;
@@ -135,10 +183,11 @@ pub fn resolve(content: Content) -> Result<(Site, Diagnostics), Diagnostics> {
                     "document",
                     &mut diags,
                 ) {
+                    let known = paragraphs.entry(di).or_insert_with(|| numbers(di));
                     refs.paragraph(
                         &m.path,
                         &content.documents[di],
-                        &paragraphs[di],
+                        known,
                         &passage.paragraph,
                         &mut diags,
                     );

@@ -15,6 +15,8 @@
 //! "Tena koe" finds "Tēnā koe" without a folded copy of the text.
 
 use std::collections::BTreeSet;
+use std::sync::mpsc;
+use std::thread;
 
 use serde_json::{json, Value};
 
@@ -39,7 +41,6 @@ const UNUSED: &[&str] = &[
 /// Elements never indexed, whatever a template marks: the badges' hidden
 /// tooltips, controls and navigation.
 const EXCLUDE: &[&str] = &[
-    ".tip",
     ".cite",
     ".claim-links",
     ".visually-hidden",
@@ -57,54 +58,108 @@ pub fn enabled(r: &Renderer) -> bool {
 /// Indexes the HTML pages among `files` and returns Pagefind's bundle,
 /// paths under `pagefind/`, sorted.
 pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
-    let fail = |e: String| {
-        let mut d = Diagnostics::default();
-        d.push(
-            Diagnostic::error("search", "pagefind", e)
-                .hint("set `search: false` in site.yaml to build without a search index"),
-        );
-        d
-    };
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| fail(format!("cannot start the indexer: {e}")))?;
-    let config = pagefind::options::PagefindServiceConfig::builder()
-        .force_language("en".to_string())
-        .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
-        .build();
-    let mut bundle = runtime
-        .block_on(async {
-            let mut index = pagefind::api::PagefindIndex::new(Some(config))
-                .map_err(|e| format!("cannot configure the indexer: {e}"))?;
-            for f in files {
-                if !f.path.ends_with(".html") || f.path == "404.html" {
-                    continue;
+    let indexer = Indexer::start();
+    for f in files {
+        indexer.add(f.path.clone(), f.bytes.clone());
+    }
+    indexer.finish()
+}
+
+/// Pagefind's index, built on a thread of its own while the pages are
+/// still being rendered: a build hands each page over as it is written
+/// and keeps no page in memory. Pages must be added in a stable order
+/// (the bundle depends on it).
+pub struct Indexer {
+    pages: Option<mpsc::SyncSender<(String, String)>>,
+    worker: Option<thread::JoinHandle<Result<Vec<pagefind::api::SyntheticFile>, String>>>,
+}
+
+impl Indexer {
+    pub fn start() -> Self {
+        // Bounded, so a slow indexer holds back rendering instead of
+        // letting pages pile up in memory.
+        let (tx, rx) = mpsc::sync_channel::<(String, String)>(64);
+        let worker = thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| format!("cannot start the indexer: {e}"))?;
+            let config = pagefind::options::PagefindServiceConfig::builder()
+                .force_language("en".to_string())
+                .exclude_selectors(EXCLUDE.iter().map(|s| s.to_string()).collect())
+                .build();
+            runtime.block_on(async {
+                let mut index = pagefind::api::PagefindIndex::new(Some(config))
+                    .map_err(|e| format!("cannot configure the indexer: {e}"))?;
+                // Every page is taken off the channel even after an error,
+                // so that the renderer never blocks on a full one.
+                let mut failed = None;
+                for (path, html) in rx {
+                    if failed.is_some() {
+                        continue;
+                    }
+                    if let Err(e) = index.add_html_file(Some(path.clone()), None, html).await {
+                        failed = Some(format!("cannot index {path}: {e}"));
+                    }
                 }
-                let html = String::from_utf8_lossy(&f.bytes).into_owned();
+                if let Some(e) = failed {
+                    return Err(e);
+                }
                 index
-                    .add_html_file(Some(f.path.clone()), None, html)
+                    .get_files()
                     .await
-                    .map_err(|e| format!("cannot index {}: {e}", f.path))?;
-            }
-            index
-                .get_files()
-                .await
-                .map_err(|e| format!("cannot build the index: {e}"))
-        })
-        .map_err(fail)?;
-    let mut out: Vec<OutputFile> = bundle
-        .drain(..)
-        .filter_map(|f| {
-            let rel = bundle_path(&f.filename)?;
-            let name = rel.rsplit('/').next().unwrap_or_default();
-            (!UNUSED.contains(&name)).then(|| OutputFile {
-                path: format!("{BUNDLE_DIR}/{rel}"),
-                bytes: f.contents,
+                    .map_err(|e| format!("cannot build the index: {e}"))
             })
-        })
-        .collect();
-    out.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(out)
+        });
+        Indexer {
+            pages: Some(tx),
+            worker: Some(worker),
+        }
+    }
+
+    /// Hands one output file to the index; anything but an HTML page (and
+    /// the 404 page, which is not content) is passed over.
+    pub fn add(&self, path: String, bytes: Vec<u8>) {
+        if !path.ends_with(".html") || path == "404.html" {
+            return;
+        }
+        if let Some(tx) = &self.pages {
+            let html = String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
+            // A send fails only when the worker is gone; `finish` says why.
+            let _ = tx.send((path, html));
+        }
+    }
+
+    /// Waits for the index and returns Pagefind's bundle, paths under
+    /// `pagefind/`, sorted.
+    pub fn finish(mut self) -> Result<Vec<OutputFile>, Diagnostics> {
+        let fail = |e: String| {
+            let mut d = Diagnostics::default();
+            d.push(
+                Diagnostic::error("search", "pagefind", e)
+                    .hint("set `search: false` in site.yaml to build without a search index"),
+            );
+            d
+        };
+        drop(self.pages.take());
+        let mut bundle = match self.worker.take().map(|w| w.join()) {
+            Some(Ok(result)) => result.map_err(fail)?,
+            _ => return Err(fail("the indexer stopped unexpectedly".into())),
+        };
+        let mut out: Vec<OutputFile> = bundle
+            .drain(..)
+            .filter_map(|f| {
+                let rel = bundle_path(&f.filename)?;
+                let name = rel.rsplit('/').next().unwrap_or_default();
+                (!UNUSED.contains(&name)).then(|| OutputFile {
+                    path: format!("{BUNDLE_DIR}/{rel}"),
+                    bytes: f.contents,
+                })
+            })
+            .collect();
+        out.sort_by(|a, b| a.path.cmp(&b.path));
+        Ok(out)
+    }
 }
 
 /// A bundle file's path inside the bundle folder, `/`-separated.

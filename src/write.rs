@@ -5,10 +5,12 @@
 //! and the previous output removed. Until that rename the previous output is
 //! untouched, byte for byte.
 
-use std::collections::BTreeSet;
+use std::collections::HashSet;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use rayon::prelude::*;
 
@@ -21,103 +23,187 @@ pub struct WriteSummary {
     pub bytes: u64,
 }
 
+/// An output folder being written. Files go into a fresh folder beside
+/// `output` as they are made (so a large site is never held in memory
+/// whole); `commit` swaps it in. Dropped without `commit` (an error, a
+/// failed render), it removes itself and the previous output stays as it
+/// was.
+pub struct Staging {
+    output: PathBuf,
+    dir: PathBuf,
+    old: PathBuf,
+    /// Folders already made, so each is created once however many files
+    /// it holds.
+    folders: Mutex<HashSet<PathBuf>>,
+    files: AtomicUsize,
+    bytes: AtomicU64,
+    committed: bool,
+}
+
+impl Staging {
+    /// Starts writing a new `output`. Refuses when `output` is an existing
+    /// file.
+    pub fn new(output: &Path) -> io::Result<Self> {
+        if output.is_file() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                format!(
+                    "{} is a file, not a folder: refusing to replace it",
+                    output.display()
+                ),
+            ));
+        }
+        let name = output
+            .file_name()
+            .ok_or_else(|| {
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("{} has no folder name", output.display()),
+                )
+            })?
+            .to_string_lossy()
+            .into_owned();
+        let parent = match output.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        fs::create_dir_all(&parent)?;
+        let dir = sibling(&parent, &name, "new");
+        let _ = fs::remove_dir_all(&dir);
+        fs::create_dir_all(&dir)?;
+        Ok(Staging {
+            output: output.to_path_buf(),
+            old: sibling(&parent, &name, "old"),
+            dir,
+            folders: Mutex::new(HashSet::new()),
+            files: AtomicUsize::new(0),
+            bytes: AtomicU64::new(0),
+            committed: false,
+        })
+    }
+
+    /// Writes one file; `path` is relative to the output folder and
+    /// `/`-separated. Refuses a path that would leave the folder. Safe to
+    /// call from many threads at once.
+    pub fn put(&self, path: &str, bytes: &[u8]) -> io::Result<()> {
+        self.prepare(path)?;
+        fs::write(self.dir.join(path), bytes)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// Checks `path` and makes its folder.
+    fn prepare(&self, path: &str) -> io::Result<()> {
+        let rel = Path::new(path);
+        if !safe_path(path) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("output path `{path}` leaves the output folder"),
+            ));
+        }
+        if let Some(folder) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
+            let known = self
+                .folders
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .contains(folder);
+            if !known {
+                fs::create_dir_all(self.dir.join(folder))?;
+                self.folders
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .insert(folder.to_path_buf());
+            }
+        }
+        Ok(())
+    }
+
+    /// Puts a copy of the file at `source` (outside the output) at `path`:
+    /// a hard link where the filesystem allows one, so that a large file
+    /// already on disk (a cached image) costs no bytes to write; else a
+    /// copy. Only for files nothing will write to in place.
+    pub fn link(&self, path: &str, source: &Path) -> io::Result<()> {
+        self.prepare(path)?;
+        let target = self.dir.join(path);
+        if fs::hard_link(source, &target).is_err() {
+            fs::copy(source, &target)?;
+        }
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes
+            .fetch_add(fs::metadata(&target)?.len(), Ordering::Relaxed);
+        Ok(())
+    }
+
+    /// What has been written so far.
+    pub fn summary(&self) -> WriteSummary {
+        WriteSummary {
+            files: self.files.load(Ordering::Relaxed),
+            bytes: self.bytes.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Swaps the written folder in for the output: the old output is moved
+    /// aside, the new one moved in, then the old one deleted. Until the
+    /// second rename the previous output is untouched.
+    pub fn commit(mut self) -> io::Result<WriteSummary> {
+        let summary = self.summary();
+        let _ = fs::remove_dir_all(&self.old);
+        let had_old = self.output.exists();
+        if had_old {
+            fs::rename(&self.output, &self.old)?;
+        }
+        if let Err(e) = fs::rename(&self.dir, &self.output) {
+            if had_old {
+                let _ = fs::rename(&self.old, &self.output);
+            }
+            return Err(e);
+        }
+        self.committed = true;
+        if had_old {
+            let _ = fs::remove_dir_all(&self.old);
+        }
+        Ok(summary)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
 /// Writes `files` as the new content of `output`. Refuses when `output` is
-/// an existing file, or when a path would leave the output folder.
+/// an existing file, or when a path would leave the output folder (checked
+/// before anything is written).
 pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<WriteSummary> {
-    if output.is_file() {
+    if let Some(f) = files.iter().find(|f| !safe_path(&f.path)) {
         return Err(io::Error::new(
-            io::ErrorKind::AlreadyExists,
-            format!(
-                "{} is a file, not a folder: refusing to replace it",
-                output.display()
-            ),
+            io::ErrorKind::InvalidInput,
+            format!("output path `{}` leaves the output folder", f.path),
         ));
     }
-    let name = output
-        .file_name()
-        .ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("{} has no folder name", output.display()),
-            )
-        })?
-        .to_string_lossy()
-        .into_owned();
-    let parent = match output.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    fs::create_dir_all(&parent)?;
-    let staging = sibling(&parent, &name, "new");
-    let _ = fs::remove_dir_all(&staging);
-    let summary = match write_all(&staging, files) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    };
-    // Swap: move the old output aside, move the new one in, delete the old.
-    let old = sibling(&parent, &name, "old");
-    let _ = fs::remove_dir_all(&old);
-    let had_old = output.exists();
-    if had_old {
-        if let Err(e) = fs::rename(output, &old) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-    }
-    if let Err(e) = fs::rename(&staging, output) {
-        if had_old {
-            let _ = fs::rename(&old, output);
-        }
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
-    }
-    if had_old {
-        let _ = fs::remove_dir_all(&old);
-    }
-    Ok(summary)
+    let stage = Staging::new(output)?;
+    files
+        .par_iter()
+        .try_for_each(|f| stage.put(&f.path, &f.bytes))?;
+    stage.commit()
+}
+
+/// A relative, `/`-separated path that stays inside the output folder.
+fn safe_path(path: &str) -> bool {
+    let rel = Path::new(path);
+    !path.is_empty()
+        && !rel.is_absolute()
+        && rel
+            .components()
+            .all(|c| matches!(c, std::path::Component::Normal(_)))
 }
 
 fn sibling(parent: &Path, name: &str, what: &str) -> PathBuf {
     parent.join(format!(".{name}.annex-{what}-{}", std::process::id()))
-}
-
-fn write_all(dir: &Path, files: &[OutputFile]) -> io::Result<WriteSummary> {
-    fs::create_dir_all(dir)?;
-    // Every path is checked before anything is written.
-    for f in files {
-        let rel = Path::new(&f.path);
-        if rel.is_absolute()
-            || rel
-                .components()
-                .any(|c| !matches!(c, std::path::Component::Normal(_)))
-        {
-            return Err(io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("output path `{}` leaves the output folder", f.path),
-            ));
-        }
-    }
-    // Folders first, each once (a site has one folder per page), then the
-    // files in parallel: writing is a tenth of a large build, and on one
-    // thread it would run after all the parallel rendering is done.
-    let folders: BTreeSet<&Path> = files
-        .iter()
-        .filter_map(|f| Path::new(&f.path).parent())
-        .filter(|p| !p.as_os_str().is_empty())
-        .collect();
-    for folder in folders {
-        fs::create_dir_all(dir.join(folder))?;
-    }
-    files
-        .par_iter()
-        .try_for_each(|f| fs::write(dir.join(&f.path), &f.bytes))?;
-    Ok(WriteSummary {
-        files: files.len(),
-        bytes: files.iter().map(|f| f.bytes.len() as u64).sum(),
-    })
 }
 
 #[cfg(test)]

@@ -651,3 +651,281 @@ fn odd_input_gives_diagnostics_not_panics() {
         let _ = import::import_text(path, text);
     }
 }
+
+/// A short release under no Act the presets know by name, with US FOIA
+/// exemptions beside the blanks, one document, no schedule, no meetings.
+const FOIA_LETTER: &str = "12 March 2025
+
+Dear requester
+
+You asked for the notes of the Secretary's meetings in February 2025. One document is released in part.
+
+Sincerely
+
+A. Officer
+
+File Note: Secretary's meeting with the Harbour Board
+
+1. The Board's chair, (b)(6), opened the meeting.
+
+2. (b)(7)(C)
+
+3. The minutes were agreed.
+";
+
+fn annex_in(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_annex"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("annex runs")
+}
+
+#[test]
+fn grounds_option_overrides_the_act_checks_codes_and_goes_into_site_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("release.txt"), FOIA_LETTER).unwrap();
+    let out = annex_in(
+        dir.path(),
+        &[
+            "import",
+            "release.txt",
+            "--out",
+            "content",
+            "--grounds",
+            "us-foia",
+        ],
+    );
+    let (stdout, stderr) = (
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+    );
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("(b)(6) 1, (b)(7)(C) 1"), "{stdout}");
+    assert!(
+        stdout.contains("grounds: us-foia (chosen with --grounds)"),
+        "{stdout}"
+    );
+    assert!(!stderr.contains("unknown-code"), "{stderr}");
+    let site = read(dir.path(), "site.yaml");
+    let config: annex::model::SiteConfig = serde_yaml::from_str(&site).unwrap();
+    assert_eq!(config.grounds.preset.as_deref(), Some("us-foia"));
+    assert!(
+        site.contains("# us-foia (chosen with --grounds)."),
+        "{site}"
+    );
+
+    // The written site checks every code against the preset it names.
+    let content = annex::load::load_project(dir.path()).unwrap_or_else(|d| panic!("{:#?}", d.0));
+    let (_, diags) = annex::resolve::resolve(content).unwrap_or_else(|d| panic!("{:#?}", d.0));
+    assert!(!diags.has_errors(), "{:#?}", diags.0);
+
+    // An existing site.yaml is the user's: kept, even with --force, and a
+    // preset that differs from the import's is pointed out.
+    let again = annex_in(
+        dir.path(),
+        &[
+            "import",
+            "release.txt",
+            "--out",
+            "content",
+            "--force",
+            "--grounds",
+            "nz-oia",
+        ],
+    );
+    assert!(again.status.success());
+    assert_eq!(read(dir.path(), "site.yaml"), site);
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("site.yaml: warning[grounds]: kept as it is; its grounds preset is `us-foia`, the import checked codes against `nz-oia`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_code_the_preset_does_not_know_is_reported_at_its_place_with_the_closest_codes() {
+    let path = Path::new("release.txt");
+    // No Act named, no --grounds: the NZ OIA, said to be the default.
+    let text = FOIA_LETTER.replace(
+        "3. The minutes were agreed.",
+        "3. The minutes were agreed. s9(2)(z)\n\n4. (b)(6)",
+    );
+    let result = import::import_text(path, &text).unwrap();
+    assert_eq!(result.grounds.preset, "nz-oia");
+    assert_eq!(result.grounds.source, import::GroundsSource::Default);
+    let unknown: Vec<String> = result
+        .warnings
+        .iter()
+        .filter(|w| w.code == "unknown-code")
+        .map(ToString::to_string)
+        .collect();
+    assert_eq!(
+        unknown,
+        vec![
+            "release.txt:13:23: warning[unknown-code]: redaction code `(b)(6)` is not in the `nz-oia` grounds preset (2 times; the first is here)\n  = hint: the `us-foia` preset knows it: pass `--grounds us-foia` if the release is under that Act; or add the code to `grounds.codes` in site.yaml",
+            "release.txt:15:4: warning[unknown-code]: redaction code `(b)(7)(C)` is not in the `nz-oia` grounds preset\n  = hint: the `us-foia` preset knows it: pass `--grounds us-foia` if the release is under that Act; or add the code to `grounds.codes` in site.yaml",
+            "release.txt:17:29: warning[unknown-code]: redaction code `s9(2)(z)` is not in the `nz-oia` grounds preset\n  = hint: closest known codes: `s9(2)(a)`, `s9(2)(b)`, `s9(2)(c)`; or add the code to `grounds.codes` in site.yaml",
+        ]
+    );
+    // The content keeps every code as printed all the same.
+    let (_, body) = split_front_matter(&result.files[Path::new("documents/01-harbour-board.md")]);
+    assert!(body.contains("3. The minutes were agreed. s9(2)(z)"));
+
+    // With the US preset, only the code no preset knows is left.
+    let options = import::Options {
+        grounds: Some("us-foia".into()),
+    };
+    let result = import::import_text_with(path, &text, &options).unwrap();
+    let unknown: Vec<&str> = result
+        .warnings
+        .iter()
+        .filter(|w| w.code == "unknown-code")
+        .map(|w| w.message.as_str())
+        .collect();
+    assert_eq!(
+        unknown,
+        vec!["redaction code `s9(2)(z)` is not in the `us-foia` grounds preset"]
+    );
+    assert!(result.site_yaml.contains("\n  preset: us-foia\n"));
+}
+
+#[test]
+fn an_unknown_grounds_name_is_a_usage_error_listing_the_presets() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("release.txt"), FOIA_LETTER).unwrap();
+    let out = annex_in(
+        dir.path(),
+        &[
+            "import",
+            "release.txt",
+            "--out",
+            "content",
+            "--grounds",
+            "us-fioa",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "annex import: --grounds: unknown grounds preset `us-fioa` (did you mean `us-foia`?); the presets are: nz-oia, nz-lgoima, us-foia, uk-foia, au-foi\n"
+    );
+    assert!(!dir.path().join("content").exists());
+    assert!(!dir.path().join("site.yaml").exists());
+    let err = import::import_text_with(
+        Path::new("release.txt"),
+        FOIA_LETTER,
+        &import::Options {
+            grounds: Some("oia".into()),
+        },
+    )
+    .unwrap_err();
+    assert_eq!(err[0].code, "unknown-preset");
+}
+
+#[test]
+fn the_act_the_letter_names_picks_the_preset() {
+    let path = Path::new("release.txt");
+    let council = FOIA_LETTER
+        .replace(
+            "You asked for",
+            "Under the Local Government Official Information and Meetings Act 1987 you asked for",
+        )
+        .replace("(b)(6)", "s7(2)(a)")
+        .replace("(b)(7)(C)", "s7(2)(b)(ii)");
+    let result = import::import_text(path, &council).unwrap();
+    assert_eq!(
+        result.grounds.to_string(),
+        "nz-lgoima (the Act the cover letter names)"
+    );
+    assert!(result.warnings.iter().all(|w| w.code != "unknown-code"));
+    // The seed names the OIA.
+    let seed = import::import_file(&seed()).unwrap();
+    assert_eq!(seed.grounds.preset, "nz-oia");
+    assert_eq!(seed.grounds.source, import::GroundsSource::Letter);
+    assert!(seed.warnings.iter().all(|w| w.code != "unknown-code"));
+    assert!(seed
+        .site_yaml
+        .contains("title: 'OIA 29619: Ministry of Foreign Affairs and Trade'"));
+}
+
+/// A release of documents only (no schedule, no request items): no
+/// meetings, and the site builds.
+#[test]
+fn a_release_without_meetings_imports_and_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("release.txt"), FOIA_LETTER).unwrap();
+    let import = annex_in(
+        dir.path(),
+        &[
+            "import",
+            "release.txt",
+            "--out",
+            "content",
+            "--grounds",
+            "us-foia",
+        ],
+    );
+    assert!(import.status.success());
+    assert!(String::from_utf8_lossy(&import.stdout)
+        .contains("1 documents, 1 pages (0 page stamps), 0 meetings"));
+    assert!(!dir.path().join("content/meetings").exists());
+    let build = annex_in(dir.path(), &["build"]);
+    assert!(
+        build.status.success(),
+        "{}",
+        String::from_utf8_lossy(&build.stderr)
+    );
+    let page = read(dir.path(), "public/documents/01-harbour-board/index.html");
+    assert!(page.contains("The minutes were agreed."));
+    assert!(page.contains("(b)(7)(C)"));
+}
+
+/// Codes as agencies print them go into the content exactly as printed,
+/// each counted once under its canonical code.
+#[test]
+fn agency_notations_import_as_printed_and_count_once() {
+    let lines = [
+        "1. The caller, s.9(2)(a) OIA, asked about the permit.",
+        "2. s9(2)(k)s9(2)(k)Driver licensing",
+        "3. The OIAs.9(2)(g) advice was noted.",
+        "4. [s9(2)(a)]",
+        "5. Withheld under s 9(2)(a) and s6(a), s6(b)(i).",
+        "9(2)(a)",
+        "section 9(2)(a)",
+        "Not in scope",
+        "Out of scope",
+    ];
+    let text = format!(
+        "1 April 2025\n\nOIA 30002\n\nYour request under the Official Information Act 1982 is answered below.\n\nFile Note: Permit enquiries\n\n{}\n",
+        lines.join("\n\n")
+    );
+    let result = import::import_text(Path::new("police.txt"), &text).unwrap();
+    let counts: Vec<(&str, usize)> = result
+        .summary
+        .markers
+        .iter()
+        .map(|(k, v)| (k.as_str(), *v))
+        .collect();
+    assert_eq!(
+        counts,
+        vec![
+            ("Out of scope", 2),
+            ("s6(a)", 1),
+            ("s6(b)(i)", 1),
+            ("s9(2)(a)", 5),
+            ("s9(2)(g)", 1),
+            ("s9(2)(k)", 2),
+        ]
+    );
+    let (_, body) = split_front_matter(&result.files[Path::new("documents/01-permit.md")]);
+    for line in lines {
+        assert!(body.contains(line), "`{line}` not kept as printed");
+    }
+    // `s9(2)(g)` is a parent code: valid in the OIA preset.
+    assert!(
+        result.warnings.iter().all(|w| w.code != "unknown-code"),
+        "{:?}",
+        result.warnings
+    );
+}

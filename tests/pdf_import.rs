@@ -423,7 +423,10 @@ fn a_generated_release_imports_every_word_code_and_page_exactly_and_twice_the_sa
         "{stdout}"
     );
     assert!(stdout.contains("2 ligatures"), "{stdout}");
-    assert!(stdout.contains("the `nz-oia` preset"), "{stdout}");
+    assert!(
+        stdout.contains("grounds: nz-oia (the Act the cover letter names)"),
+        "{stdout}"
+    );
     assert!(stdout.contains("1 soft hyphens"), "{stdout}");
     assert!(
         stdout.contains("1 line-end hyphenations joined"),

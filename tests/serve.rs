@@ -717,3 +717,148 @@ fn a_site_under_a_sub_path_is_served_under_it() {
     assert_eq!(server.get("/release/assets/style.css").status, 200);
     assert_eq!(server.get(&choice.meeting_url).status, 404);
 }
+
+#[test]
+fn the_reload_comes_before_the_indexes_yet_no_stale_index_is_served_after_it() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    let mut server = Server::start(&site);
+    let events = listen(server.port);
+    wait_until("the event stream says hello", || {
+        events.lock().unwrap().contains("event: hello")
+    });
+
+    let title = "Reordered meeting title 5d2c";
+    retitle(&site.join(&choice.meeting_file), title);
+    wait_until("a reload event", || {
+        events.lock().unwrap().contains("event: reload")
+    });
+    // Asked for right after the reload, the pages that list every meeting
+    // have the new title: a page still being re-rendered is served once it
+    // is, never as it was.
+    for target in ["/meetings/", "/", &choice.meeting_url, &choice.document_url] {
+        let page = server.get(target);
+        assert_eq!(page.status, 200, "{target}");
+        assert!(page.text().contains(title), "{target} shows the new title");
+    }
+
+    // The reload went out with the meeting's own pages rendered; the
+    // indexes were left for after it.
+    let line = server.wait_line(|l| l.starts_with("rebuild 2 "));
+    assert!(line.contains("(partial)"), "{line}");
+    let pending: usize = line
+        .split("; ")
+        .find_map(|p| p.split_once(" pending)").map(|(n, _)| n))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no pending count in {line:?}"));
+    assert!(pending > 0, "indexes are rendered after the reload: {line}");
+    let done = server.wait_line(|l| l.starts_with("rebuild 2 done:"));
+    assert!(done.contains("more pages"), "{done}");
+    let verified = server.wait_line(|l| l.starts_with("verify 2:"));
+    assert!(verified.contains("equals a full render"), "{verified}");
+    assert_eq!(
+        server.get("/meetings/").header("X-Annex-Generation"),
+        Some("2")
+    );
+}
+
+#[test]
+fn edits_in_a_burst_and_a_press_body_edit_end_equal_to_a_full_render() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    let mut server = Server::start(&site);
+    let file = site.join(&choice.meeting_file);
+    // A front-matter edit, then at once a body edit of the same file: the
+    // second may interrupt the first one's work after its reload, which
+    // then carries over.
+    retitle(&file, "First of a burst 11aa");
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\nA burst sentence 22bb.\n");
+    std::fs::write(&file, text).unwrap();
+    let page = server.wait_for(&choice.meeting_url, "both edits", |r| {
+        let t = r.text();
+        t.contains("First of a burst 11aa") && t.contains("A burst sentence 22bb.")
+    });
+    let generation: u64 = page.header("X-Annex-Generation").unwrap().parse().unwrap();
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
+    assert!(server
+        .get("/meetings/")
+        .text()
+        .contains("First of a burst 11aa"));
+
+    // The body of a press item alone: its page only.
+    let press_dir = site.join("content/press");
+    let Some(press) = std::fs::read_dir(&press_dir).ok().and_then(|d| {
+        d.filter_map(Result::ok)
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .min()
+    }) else {
+        return;
+    };
+    let content = annex::load::load_project(&site).unwrap();
+    let item = content
+        .press
+        .iter()
+        .find(|p| site.join(&p.path) == press || p.path == press)
+        .or_else(|| {
+            content
+                .press
+                .iter()
+                .find(|p| p.path.file_name() == press.file_name())
+        })
+        .expect("the press item loads");
+    let url = format!("/press/{}/", item.slug);
+    let before = server.get(&url);
+    assert_eq!(before.status, 200);
+    let mut text = std::fs::read_to_string(&press).unwrap();
+    text.push_str("\nAn added press sentence 33cc.\n");
+    std::fs::write(&press, text).unwrap();
+    let page = server.wait_for(&url, "the new press sentence", |r| {
+        r.text().contains("An added press sentence 33cc.")
+    });
+    let generation = page.header("X-Annex-Generation").unwrap().to_string();
+    let line = server.wait_line(|l| l.starts_with(&format!("rebuild {generation} ")));
+    assert!(line.contains(": 1 of "), "one page re-rendered: {line}");
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
+}
+
+#[test]
+fn resolving_again_with_unchanged_files_scans_reused_gives_a_full_resolve() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let content = annex::load::load_project(&site).unwrap();
+    let (first, _) = annex::resolve::resolve(content.clone()).unwrap();
+    // Edit one document's text: it is scanned again, the others are not.
+    let mut edited = content;
+    let doc = &mut edited.documents[0];
+    doc.body.push_str("\n99. An added paragraph s9(2)(a).\n");
+    let changed: HashSet<PathBuf> = [doc.path.clone()].into_iter().collect();
+    let reuse =
+        annex::resolve::Reuse::from_site(&first.content, first.document_markers.clone(), &changed);
+    let (full, _) = annex::resolve::resolve(edited.clone()).unwrap();
+    let (incremental, _) = annex::resolve::resolve_reusing(edited, reuse).unwrap();
+    let show = |s: &annex::model::Site| {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+            s.meeting_order,
+            s.meeting_documents,
+            s.document_meetings,
+            s.press_meetings,
+            s.document_markers,
+            s.participant_markers,
+            s.people,
+            s.ground_uses
+        )
+    };
+    assert_eq!(show(&incremental), show(&full));
+    assert_eq!(incremental.ground_index, full.ground_index);
+    assert_ne!(
+        full.document_markers[0], first.document_markers[0],
+        "the edited document was scanned again"
+    );
+}

@@ -18,16 +18,31 @@ pub struct Args {
     /// Read PDF pages that have no text layer (scans) with Tesseract OCR
     #[arg(long)]
     pub ocr: bool,
+    /// Grounds preset to check codes against and write into site.yaml
+    /// (nz-oia, nz-lgoima, us-foia, uk-foia, au-foi); by default, the preset
+    /// of the Act the letter names
+    #[arg(long, value_name = "NAME")]
+    pub grounds: Option<String>,
 }
 
 pub fn run(args: Args) -> u8 {
+    // A wrong name is the command line's fault: say so before reading anything.
+    if let Some(name) = &args.grounds {
+        if let Err(message) = crate::import::grounds_preset(name) {
+            eprintln!("annex import: --grounds: {message}");
+            return super::USAGE;
+        }
+    }
+    let options = crate::import::Options {
+        grounds: args.grounds.clone(),
+    };
     let pdfs = args
         .inputs
         .iter()
         .filter(|p| crate::import::pdf::is_pdf(p))
         .count();
     let result = if pdfs > 0 {
-        import_pdfs(&args)
+        import_pdfs(&args, &options)
     } else if args.inputs.len() > 1 {
         eprintln!(
             "annex import: give one text file, or the release's PDF files ({} text files given)",
@@ -35,7 +50,7 @@ pub fn run(args: Args) -> u8 {
         );
         return super::USAGE;
     } else {
-        crate::import::import_file(&args.inputs[0]).map(|i| (i, None))
+        crate::import::import_file_with(&args.inputs[0], &options).map(|i| (i, None))
     };
     let (import, pdf_summary) = match result {
         Ok(r) => r,
@@ -72,35 +87,70 @@ pub fn run(args: Args) -> u8 {
         println!("{}", s.pages);
     }
     println!("{} → {}", import.summary, args.out.display());
-    if let Some(preset) = pdf_summary.as_ref().and_then(|s| s.grounds_preset) {
-        println!("grounds: the letter names the Act of the `{preset}` preset; site.yaml can say `grounds: {{preset: {preset}}}`");
-    }
+    println!("grounds: {}", import.grounds);
+    site_yaml(&import, &args.out);
     super::OK
+}
+
+/// Writes `site.yaml` beside a folder named `content` (the project's
+/// layout) when the project has none. An existing one is the user's and is
+/// never replaced, even with --force; if its preset differs from the one
+/// the import used, a warning says so. Content imported elsewhere gets a
+/// line saying what site.yaml should name.
+fn site_yaml(import: &crate::import::Import, out: &std::path::Path) {
+    let preset = import.grounds.preset;
+    if out.file_name().and_then(|n| n.to_str()) != Some("content") {
+        println!("site.yaml: not written (the output folder is not a project's `content/`); it can say `grounds: {{preset: {preset}}}`");
+        return;
+    }
+    let root = match out.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let path = root.join("site.yaml");
+    if path.exists() {
+        let existing = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_yaml::from_str::<crate::model::SiteConfig>(&t).ok())
+            .and_then(|c| c.grounds.preset);
+        if existing.as_deref() != Some(preset) {
+            eprintln!(
+                "{}: warning[grounds]: kept as it is; its grounds preset is {}, the import checked codes against `{preset}`\n  = hint: set `grounds: {{preset: {preset}}}` if the release is under that Act",
+                path.display(),
+                existing.map_or("not set".to_string(), |p| format!("`{p}`"))
+            );
+        }
+        return;
+    }
+    match std::fs::write(&path, &import.site_yaml) {
+        Ok(()) => println!("wrote {} (grounds preset `{preset}`)", path.display()),
+        Err(e) => eprintln!("{}: warning[io]: cannot write: {e}", path.display()),
+    }
 }
 
 /// What the PDF reader adds to the summary.
 struct PdfSummary {
     pages: crate::import::pdf::Summary,
-    /// The preset for the Act the release names, if it names one.
-    grounds_preset: Option<&'static str>,
 }
 
 type Imported = (crate::import::Import, Option<PdfSummary>);
 
 /// Reads the PDFs into page-marked text and imports that.
-fn import_pdfs(args: &Args) -> Result<Imported, Vec<crate::diagnostics::Diagnostic>> {
+fn import_pdfs(
+    args: &Args,
+    options: &crate::import::Options,
+) -> Result<Imported, Vec<crate::diagnostics::Diagnostic>> {
     use crate::import::pdf;
     let release = pdf::read(&args.inputs, pdf::Options { ocr: args.ocr })?;
     for w in &release.warnings {
         eprintln!("{w}");
     }
     let text = release.to_text();
-    let import = crate::import::import_text(&args.inputs[0], &text)?;
+    let import = crate::import::import_text_with(&args.inputs[0], &text, options)?;
     Ok((
         import,
         Some(PdfSummary {
             pages: release.summary(),
-            grounds_preset: crate::grounds::preset_for_act(&text),
         }),
     ))
 }

@@ -156,14 +156,8 @@ fn header_value<'t>(text: &'t str, name: &str) -> Option<&'t str> {
 /// `Washington Embassy`, `New Zealand Mission to NATO`.
 pub fn is_signoff(text: &str) -> bool {
     let t = text.trim();
-    let words: Vec<&str> = t.split_whitespace().collect();
-    if words.is_empty()
-        || words.len() > 8
-        || t.ends_with(['.', ':', ','])
-        || t.starts_with(['-', '*'])
-    {
-        return false;
-    }
+    // The post's name first: it rules out nearly every line without
+    // splitting it into words.
     let post = [
         "Embassy",
         "High Commission",
@@ -174,7 +168,18 @@ pub fn is_signoff(text: &str) -> bool {
     ]
     .iter()
     .any(|k| t.contains(k));
-    post && words.iter().all(|w| {
+    if !post {
+        return false;
+    }
+    let words: Vec<&str> = t.split_whitespace().collect();
+    if words.is_empty()
+        || words.len() > 8
+        || t.ends_with(['.', ':', ','])
+        || t.starts_with(['-', '*'])
+    {
+        return false;
+    }
+    words.iter().all(|w| {
         w.chars().next().is_some_and(char::is_uppercase)
             || matches!(*w, "to" | "of" | "the" | "and" | "in" | "for")
     })

@@ -3,7 +3,7 @@
 //! for three senators), and one for each request item the requester
 //! excluded when refining the request, saying so.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -53,17 +53,22 @@ pub fn build(
 
     // A schedule that breaks a row across pages prints it twice: rows with
     // the same item and subject are one meeting.
+    // Each row's key is made once and found by hash (comparing every row
+    // with every group was quadratic in a large schedule); groups keep the
+    // order of their first rows.
     let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut group_of: HashMap<(&str, String), usize> = HashMap::new();
     for (ri, row) in rows.iter().enumerate() {
-        let key = |r: &Row| {
-            (
-                r.item.trim().to_string(),
-                r.subject.split_whitespace().collect::<Vec<_>>().join(" "),
-            )
-        };
-        match groups.iter_mut().find(|g| key(&rows[g[0]]) == key(row)) {
-            Some(g) => g.push(ri),
-            None => groups.push(vec![ri]),
+        let key = (
+            row.item.trim(),
+            row.subject.split_whitespace().collect::<Vec<_>>().join(" "),
+        );
+        match group_of.get(&key) {
+            Some(&g) => groups[g].push(ri),
+            None => {
+                group_of.insert(key, groups.len());
+                groups.push(vec![ri]);
+            }
         }
     }
     for group in &groups {
@@ -123,8 +128,9 @@ pub fn build(
     }
 
     // Items the requester dropped, and items the schedule does not answer.
+    let row_items: HashSet<&str> = rows.iter().map(|r| r.item.as_str()).collect();
     for item in items {
-        if rows.iter().any(|r| r.item == item.number) {
+        if row_items.contains(item.number.as_str()) {
             continue;
         }
         let mut meta = from_subject(&item.text, &item.number);

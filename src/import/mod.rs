@@ -26,7 +26,7 @@ pub mod pdf;
 pub mod schedule;
 pub mod slug;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
@@ -50,6 +50,14 @@ pub struct SourceLine {
     pub text: String,
 }
 
+/// How to import: what the command line can choose.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The grounds preset to check codes against (`--grounds NAME`),
+    /// overriding the one the letter's Act points to.
+    pub grounds: Option<String>,
+}
+
 /// The result of reading a release: the files to write (paths relative to
 /// the output folder) and what they hold.
 #[derive(Debug, Clone)]
@@ -58,6 +66,63 @@ pub struct Import {
     pub summary: Summary,
     /// Problems worth a look that did not stop the import.
     pub warnings: Vec<Diagnostic>,
+    /// The grounds preset the codes were checked against, and why.
+    pub grounds: GroundsChoice,
+    /// A `site.yaml` for the imported content (title from the letter, the
+    /// grounds preset), for a project that has none yet.
+    pub site_yaml: String,
+}
+
+/// The grounds preset of an import and where the choice came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroundsChoice {
+    pub preset: &'static str,
+    pub source: GroundsSource,
+}
+
+/// Why a preset was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GroundsSource {
+    /// `--grounds NAME`.
+    Option,
+    /// The Act the cover letter names.
+    Letter,
+    /// The letter names no Act; the Act named elsewhere in the release
+    /// (its page stamps, say).
+    Release,
+    /// Nothing names an Act a preset covers: the NZ OIA, annex's default.
+    Default,
+}
+
+impl fmt::Display for GroundsChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let why = match self.source {
+            GroundsSource::Option => "chosen with --grounds",
+            GroundsSource::Letter => "the Act the cover letter names",
+            GroundsSource::Release => "the Act the release names (the cover letter names none)",
+            GroundsSource::Default => "the default: the release names no Act that a preset covers",
+        };
+        write!(f, "{} ({why})", self.preset)
+    }
+}
+
+/// The preset the default falls back to when nothing names an Act.
+const DEFAULT_PRESET: &str = "nz-oia";
+
+/// Checks a `--grounds` name: the built-in preset of that name, or an error
+/// that lists the presets (and the nearest name, for a typo).
+pub fn grounds_preset(name: &str) -> Result<&'static str, String> {
+    let names = crate::grounds::preset_names();
+    if let Some(found) = names.iter().find(|n| **n == name) {
+        return Ok(found);
+    }
+    let near = crate::diagnostics::did_you_mean(name, names.iter().copied())
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default();
+    Err(format!(
+        "unknown grounds preset `{name}`{near}; the presets are: {}",
+        names.join(", ")
+    ))
 }
 
 /// The closing summary: documents, pages, meetings, markers per ground.
@@ -102,6 +167,11 @@ static SCHEDULE_HEADING: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Reads and imports a release's text file.
 pub fn import_file(path: &Path) -> Result<Import, Vec<Diagnostic>> {
+    import_file_with(path, &Options::default())
+}
+
+/// [`import_file`] with options.
+pub fn import_file_with(path: &Path, options: &Options) -> Result<Import, Vec<Diagnostic>> {
     let bytes = std::fs::read(path).map_err(|e| {
         vec![
             Diagnostic::error("io", path, format!("cannot read the release: {e}"))
@@ -123,11 +193,27 @@ pub fn import_file(path: &Path) -> Result<Import, Vec<Diagnostic>> {
                 .hint("convert it to UTF-8, for example with `iconv -f WINDOWS-1252 -t UTF-8`"),
         ]
     })?;
-    import_text(path, &text)
+    import_text_with(path, &text, options)
 }
 
 /// Imports a release from its text. `path` is only used in diagnostics.
 pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
+    import_text_with(path, text, &Options::default())
+}
+
+/// [`import_text`] with options.
+pub fn import_text_with(
+    path: &Path,
+    text: &str,
+    options: &Options,
+) -> Result<Import, Vec<Diagnostic>> {
+    let chosen = match &options.grounds {
+        Some(name) => Some(grounds_preset(name).map_err(|message| {
+            vec![Diagnostic::error("unknown-preset", path, message)
+                .hint("pass one of the presets to --grounds, or leave it out to use the Act the letter names")]
+        })?),
+        None => None,
+    };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let lines: Vec<SourceLine> = text
         .lines()
@@ -167,6 +253,38 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
     let letter_end = schedule_heading.unwrap_or(first_document);
 
     let letter = letter::read(&lines[..letter_end]);
+    let grounds = match chosen {
+        Some(preset) => GroundsChoice {
+            preset,
+            source: GroundsSource::Option,
+        },
+        None => {
+            let named = |ls: &[SourceLine]| {
+                crate::grounds::preset_for_act(
+                    &ls.iter()
+                        .map(|l| l.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            };
+            match named(&lines[..first_document]) {
+                Some(preset) => GroundsChoice {
+                    preset,
+                    source: GroundsSource::Letter,
+                },
+                None => match named(&lines) {
+                    Some(preset) => GroundsChoice {
+                        preset,
+                        source: GroundsSource::Release,
+                    },
+                    None => GroundsChoice {
+                        preset: DEFAULT_PRESET,
+                        source: GroundsSource::Default,
+                    },
+                },
+            }
+        }
+    };
     let rows = schedule::read(path, &lines[letter_end..first_document], &mut warnings);
     // A source that marks its own pages (a PDF import) says which page
     // the first document begins on.
@@ -198,15 +316,22 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
         .enumerate()
         .flat_map(|(ri, r)| (0..r.documents.len()).map(move |di| (ri, di)))
         .collect();
+    // Each entry's title key is made once and looked up by hash: comparing
+    // every document with every entry was quadratic in a large release.
+    let mut by_title: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
+    for &(ri, di) in &entries {
+        let key = title_key(&rows[ri].documents[di].title);
+        if !key.is_empty() {
+            by_title.entry(key).or_default().push((ri, di));
+        }
+    }
     let mut doc_entries: Vec<Vec<(usize, usize)>> = vec![Vec::new(); split.len()];
     let mut matched: BTreeSet<(usize, usize)> = BTreeSet::new();
     for (d, doc) in split.iter().enumerate() {
         let Some(title) = &doc.title else { continue };
-        for &(ri, di) in &entries {
-            if same_title(title, &rows[ri].documents[di].title) {
-                doc_entries[d].push((ri, di));
-                matched.insert((ri, di));
-            }
+        if let Some(same) = by_title.get(&title_key(title)) {
+            doc_entries[d].extend_from_slice(same);
+            matched.extend(same.iter().copied());
         }
     }
     // A document without a title line is the unmatched entry that begins
@@ -239,11 +364,14 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             .min_by_key(|(f, _, _)| expected.map_or(0, |e| f.abs_diff(e)));
         if let Some((_, ri, di)) = candidate {
             let title = rows[ri].documents[di].title.clone();
-            for &(rj, dj) in &entries {
-                if !matched.contains(&(rj, dj)) && same_title(&title, &rows[rj].documents[dj].title)
-                {
+            // Every unmatched entry of the candidate's title, itself
+            // included (an empty title matches nothing).
+            let same = by_title
+                .get(&title_key(&title))
+                .map_or(&[][..], Vec::as_slice);
+            for &(rj, dj) in same {
+                if matched.insert((rj, dj)) {
                     doc_entries[d].push((rj, dj));
-                    matched.insert((rj, dj));
                 }
             }
             split[d].title = Some(title.clone());
@@ -342,7 +470,7 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
         .iter()
         .zip(&doc_slugs)
         .map(|(doc, slug)| {
-            let lines: Vec<SourceLine> = doc.segments.iter().flatten().cloned().collect();
+            let lines: Vec<&SourceLine> = doc.segments.iter().flatten().collect();
             meetings::DocumentFacts {
                 slug: slug.clone(),
                 is_note: doc.kind == DocumentKind::FileNote,
@@ -523,13 +651,23 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
     }
 
     // The lossless promise, checked before anything is written.
-    let source_counts = markers::count_codes(
-        &lines
-            .iter()
-            .map(|l| l.text.as_str())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    );
+    let source_text = lines
+        .iter()
+        .map(|l| l.text.as_str())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let source_groups = markers::scan(&source_text);
+    let mut source_counts = BTreeMap::new();
+    for code in source_groups.iter().flat_map(|g| &g.codes) {
+        *source_counts.entry(code.canonical.clone()).or_insert(0) += 1;
+    }
+    warnings.extend(unknown_codes(
+        path,
+        &lines,
+        &source_text,
+        &source_groups,
+        grounds.preset,
+    ));
     let written_counts = markers::count_codes(&bodies);
     if source_counts != written_counts {
         let mut diffs = Vec::new();
@@ -568,11 +706,137 @@ pub fn import_text(path: &Path, text: &str) -> Result<Import, Vec<Diagnostic>> {
             .count(),
         markers: written_counts,
     };
+    let site_yaml = site_yaml(&release, &grounds);
     Ok(Import {
         files,
         summary,
         warnings,
+        grounds,
+        site_yaml,
     })
+}
+
+/// Codes the preset does not know, each reported once, where it first
+/// appears, with the preset's closest codes and any other preset that
+/// knows it. They are warnings: the content keeps the release's text as
+/// printed, and `annex check` reports them as errors until `site.yaml`
+/// lists them or names the right preset.
+fn unknown_codes(
+    path: &Path,
+    lines: &[SourceLine],
+    text: &str,
+    groups: &[markers::Group],
+    preset: &str,
+) -> Vec<Diagnostic> {
+    let table = crate::grounds::preset(preset).unwrap_or_default();
+    let known = crate::grounds::index(&table);
+    let mut seen: BTreeMap<&str, (usize, &markers::Code)> = BTreeMap::new();
+    let mut order = Vec::new();
+    for code in groups.iter().flat_map(|g| &g.codes) {
+        if known.contains_key(&code.canonical) {
+            continue;
+        }
+        let entry = seen.entry(code.canonical.as_str()).or_insert_with(|| {
+            order.push(code.canonical.as_str());
+            (0, code)
+        });
+        entry.0 += 1;
+    }
+    let index = crate::diagnostics::LineIndex::new(text);
+    order
+        .into_iter()
+        .map(|canonical| {
+            let (count, code) = seen[canonical];
+            let printed = &text[code.span.clone()];
+            let (line, col) = index.line_col(code.span.start);
+            let line = lines.get(line - 1).map_or(line, |l| l.number);
+            let near = crate::diagnostics::closest(
+                canonical,
+                table.iter().map(|g| g.code.as_str()),
+                3,
+            );
+            let elsewhere: Vec<&str> = crate::grounds::preset_names()
+                .into_iter()
+                .filter(|&p| p != preset)
+                .filter(|p| {
+                    crate::grounds::preset(p).is_some_and(|t| {
+                        t.iter().any(|g| crate::grounds::key(&g.code) == canonical)
+                    })
+                })
+                .collect();
+            let mut hint = Vec::new();
+            if !near.is_empty() {
+                hint.push(format!(
+                    "closest known codes: {}",
+                    near.iter()
+                        .map(|c| format!("`{c}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            }
+            if !elsewhere.is_empty() {
+                hint.push(format!(
+                    "the {} preset knows it: pass `--grounds {}` if the release is under that Act",
+                    elsewhere
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    elsewhere[0]
+                ));
+            }
+            hint.push(if hint.is_empty() {
+                "add the code to `grounds.codes` in site.yaml, or pass `--grounds` with the preset of the release's Act".to_string()
+            } else {
+                "or add the code to `grounds.codes` in site.yaml".to_string()
+            });
+            let times = if count == 1 {
+                String::new()
+            } else {
+                format!(" ({count} times; the first is here)")
+            };
+            Diagnostic::warning(
+                "unknown-code",
+                path,
+                format!(
+                    "redaction code `{printed}` is not in the `{preset}` grounds preset{times}"
+                ),
+            )
+            .at(line, col)
+            .hint(hint.join("; "))
+        })
+        .collect()
+}
+
+/// The project settings for imported content: a title from the letter's
+/// reference and agency, and the grounds preset with the reason for it.
+fn site_yaml(release: &ReleaseMeta, grounds: &GroundsChoice) -> String {
+    let (title, from) = match (release.reference.trim(), release.agency.trim()) {
+        ("", "") => (
+            "Imported release".to_string(),
+            "A placeholder: the cover letter's reference and agency were not recognised.",
+        ),
+        (r, "") => (r.to_string(), "The cover letter's reference."),
+        ("", a) => (a.to_string(), "The cover letter's agency."),
+        (r, a) => (
+            format!("{r}: {a}"),
+            "The cover letter's reference and agency.",
+        ),
+    };
+    // serde_yaml quotes the title when it needs quoting.
+    let title = serde_yaml::to_string(&title).unwrap_or_else(|_| "Imported release\n".into());
+    format!(
+        "# Written by `annex import`. Every setting left out has its default; `annex init`\n\
+         # in an empty folder writes a site.yaml that lists them all.\n\
+         \n\
+         # {from}\n\
+         title: {title}\
+         \n\
+         grounds:\n\
+         \x20 # {grounds}.\n\
+         \x20 preset: {}\n",
+        grounds.preset
+    )
 }
 
 /// Whether a document starts at this line.
@@ -590,23 +854,20 @@ fn starts_document(rest: &[SourceLine], line: &SourceLine) -> bool {
                 .any(|l| l.text.trim().to_lowercase().starts_with("subject:")))
 }
 
-/// Titles compared loosely: case, spacing, dashes, quotes and an `Email -`
-/// prefix don't count.
-fn same_title(a: &str, b: &str) -> bool {
-    let key = |s: &str| {
-        let s = s
-            .to_lowercase()
-            .replace(['–', '—'], "-")
-            .replace(['’', '‘'], "'");
-        let s = s.trim();
-        let s = s
-            .strip_prefix("email")
-            .map(|r| r.trim_start().trim_start_matches('-').trim_start())
-            .unwrap_or(s);
-        s.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
-    let (a, b) = (key(a), key(b));
-    !a.is_empty() && a == b
+/// A title's key for loose comparison: case, spacing, dashes, quotes and an
+/// `Email -` prefix don't count. Two titles are the same when their keys are
+/// equal and not empty.
+fn title_key(title: &str) -> String {
+    let s = title
+        .to_lowercase()
+        .replace(['–', '—'], "-")
+        .replace(['’', '‘'], "'");
+    let s = s.trim();
+    let s = s
+        .strip_prefix("email")
+        .map(|r| r.trim_start().trim_start_matches('-').trim_start())
+        .unwrap_or(s);
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn kind_of(title: &str) -> DocumentKind {

@@ -56,6 +56,11 @@ pub fn line(raw: &str) -> String {
 /// The inline artefacts of a line (everything but tables).
 pub fn inline(raw: &str) -> String {
     let text = raw.trim_end();
+    // Every artefact below starts with one of these characters: most lines
+    // have none, and skip the regexes.
+    if !text.contains(['^', '[', '<']) {
+        return text.to_string();
+    }
     // A footnote definition at the start of a line: `^[1] text` → `[^1]: text`.
     let text = match FOOTNOTE_REF.find(text) {
         Some(m) if m.start() == text.len() - text.trim_start().len() => {

@@ -8,6 +8,8 @@
 //! A withheld name (`Legislative Assistant s6(a)`) keeps the role and records
 //! the code in `withheld`.
 
+use std::borrow::Borrow;
+
 use crate::markers;
 use crate::model::{Participant, Side};
 
@@ -76,8 +78,13 @@ const ROLE_WORDS: &[&str] = &[
 ];
 
 /// Reads the attendee list among a document's lines; empty when it has none.
-pub fn read(lines: &[SourceLine]) -> Vec<Side> {
-    let Some(start) = lines.iter().position(|l| is_attendees_heading(&l.text)) else {
+/// Takes the lines owned or borrowed (the importer lends a document's lines
+/// rather than copying them).
+pub fn read<L: Borrow<SourceLine>>(lines: &[L]) -> Vec<Side> {
+    let Some(start) = lines
+        .iter()
+        .position(|l| is_attendees_heading(&l.borrow().text))
+    else {
         return Vec::new();
     };
     let rest = &lines[start + 1..];
@@ -85,7 +92,7 @@ pub fn read(lines: &[SourceLine]) -> Vec<Side> {
     let mut blank_since_bullet = false;
     let mut i = 0;
     while i < rest.len() {
-        let text = rest[i].text.trim();
+        let text = rest[i].borrow().text.trim();
         // A stray bullet (`-`) is an extraction artefact, not a gap.
         if text == "-" {
             i += 1;
@@ -161,10 +168,10 @@ fn is_side_heading(text: &str) -> bool {
         && markers::scan(t).is_empty()
 }
 
-fn next_content_is_bullet(lines: &[SourceLine]) -> bool {
+fn next_content_is_bullet<L: Borrow<SourceLine>>(lines: &[L]) -> bool {
     lines
         .iter()
-        .map(|l| l.text.trim())
+        .map(|l| l.borrow().text.trim())
         .find(|t| !t.is_empty())
         .and_then(bullet)
         .is_some_and(|b| !b.is_empty())

@@ -568,8 +568,9 @@ fn flush_run<'t>(
 }
 
 /// One code of a badge: a link to the ground's page whose accessible name
-/// reads the ground in full, and the statute's wording as a tooltip that
-/// CSS shows on hover and on keyboard focus.
+/// reads the ground in full. Its class names the ground, so that the
+/// statute's wording, defined once in `assets/grounds.css`, shows as a
+/// tooltip on hover and keyboard focus.
 fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: &str) {
     let ground = &cx.grounds[g];
     // The accessible name reads the ground in full and ends with the code as
@@ -579,12 +580,9 @@ fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: 
         "{}; printed as {shown}",
         accessible_name(ground, cx.default_act)
     );
-    let tip = if ground.wording.is_empty() {
-        &ground.label
-    } else {
-        &ground.wording
-    };
-    out.push_str("<span class=\"code\"><a href=\"");
+    out.push_str("<span class=\"code\"><a class=\"g-");
+    out.push_str(&cx.slugs[g]);
+    out.push_str("\" href=\"");
     out.push_str(root);
     out.push_str("grounds/");
     out.push_str(&cx.slugs[g]);
@@ -592,11 +590,7 @@ fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: 
     escape_into(out, &name);
     out.push_str("\">");
     escape_into(out, shown);
-    out.push_str("</a><span class=\"tip\" aria-hidden=\"true\"><b>");
-    escape_into(out, &ground.section);
-    out.push_str("</b> ");
-    escape_into(out, tip);
-    out.push_str("</span></span>");
+    out.push_str("</a></span>");
 }
 
 /// "Withheld under section 6(a) of the Official Information Act 1982: …".

@@ -67,6 +67,10 @@ pub enum PageId {
     Sitemap,
     Feed,
     Robots,
+    /// `assets/grounds.css`: each ground's wording, shown when a badge is
+    /// hovered or focused. Defined once for the site instead of inside
+    /// every badge, where it was most of a page's bytes.
+    GroundsCss,
 }
 
 /// A meeting's passages from one covering document.
@@ -135,6 +139,11 @@ pub struct Renderer<'s> {
     pub item_meetings: HashMap<&'s str, Vec<usize>>,
     /// Request item number → the item's text.
     pub item_text: HashMap<&'s str, &'s str>,
+    /// Per document, the press claims citing each block (see
+    /// `compare::backlinks`): made on first use, once per build, since
+    /// every document page needs it.
+    pub claim_backlinks:
+        std::sync::OnceLock<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -409,6 +418,7 @@ impl<'s> Renderer<'s> {
             meeting_by_slug,
             press_by_slug,
             meeting_rank,
+            claim_backlinks: std::sync::OnceLock::new(),
         })
     }
 
@@ -437,6 +447,7 @@ impl<'s> Renderer<'s> {
             PageId::Sitemap,
             PageId::Feed,
             PageId::Robots,
+            PageId::GroundsCss,
         ]);
         ids
     }
@@ -462,6 +473,7 @@ impl<'s> Renderer<'s> {
             PageId::Sitemap => "sitemap.xml".into(),
             PageId::Feed => "atom.xml".into(),
             PageId::Robots => "robots.txt".into(),
+            PageId::GroundsCss => "assets/grounds.css".into(),
         }
     }
 
@@ -488,16 +500,23 @@ impl<'s> Renderer<'s> {
     /// Every page plus the theme's static files, sorted by path.
     pub fn render_all(&self) -> Result<Vec<OutputFile>, Diagnostics> {
         let mut files = self.render(&self.all_pages())?;
-        for (path, bytes) in &self.theme.static_files {
-            files.push(OutputFile {
-                path: format!("assets/{path}"),
-                bytes: bytes.clone(),
-            });
-        }
+        files.extend(self.theme_files());
         files.extend(self.site_files());
         files.extend(self.search_files(&files)?);
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(files)
+    }
+
+    /// The theme's static files, under `assets/`.
+    pub fn theme_files(&self) -> Vec<OutputFile> {
+        self.theme
+            .static_files
+            .iter()
+            .map(|(path, bytes)| OutputFile {
+                path: format!("assets/{path}"),
+                bytes: bytes.clone(),
+            })
+            .collect()
     }
 
     /// Files made from the whole site rather than one page: the data
@@ -518,7 +537,8 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
+    /// One page, rendered.
+    pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
         let path = self.page_path(id);
         let (template, context) = pages::context(self, id, &path);
         let context =

@@ -55,6 +55,7 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
         PageId::Sitemap => ("sitemap.xml", None, None, p.sitemap()),
         PageId::Feed => ("atom.xml", None, None, p.feed()),
         PageId::Robots => ("robots.txt", None, None, json!({ "sitemap": r.absolute("sitemap.xml") })),
+        PageId::GroundsCss => ("grounds.css", None, None, p.grounds_css()),
     };
     let config = &r.site.content.config;
     let release = &r.site.content.release.meta;
@@ -697,6 +698,30 @@ impl Page<'_, '_> {
         json!({ "sides": groups })
     }
 
+    /// Per ground: the class its badge links carry and the explanation
+    /// shown on hover and focus, as a quoted CSS string.
+    fn grounds_css(&self) -> Value {
+        let c = &self.r.site.content;
+        let grounds: Vec<Value> = c
+            .grounds
+            .iter()
+            .zip(&self.r.ground_slugs)
+            .map(|(g, slug)| {
+                let text = if g.wording.is_empty() {
+                    &g.label
+                } else {
+                    &g.wording
+                };
+                json!({
+                    "code": g.code,
+                    "class": format!("g-{slug}"),
+                    "content": css_string(&format!("{}: {text}", g.section)),
+                })
+            })
+            .collect();
+        json!({ "grounds": grounds })
+    }
+
     fn sitemap(&self) -> Value {
         let r = self.r;
         let mut urls: Vec<String> = r
@@ -705,7 +730,11 @@ impl Page<'_, '_> {
             .filter(|id| {
                 !matches!(
                     id,
-                    PageId::NotFound | PageId::Sitemap | PageId::Feed | PageId::Robots
+                    PageId::NotFound
+                        | PageId::Sitemap
+                        | PageId::Feed
+                        | PageId::Robots
+                        | PageId::GroundsCss
                 )
             })
             .map(|id| r.absolute(&r.page_path(id)))
@@ -940,4 +969,22 @@ mod tests {
             "9 July 2024 to 11 July 2024"
         );
     }
+}
+
+/// `text` as a quoted CSS string, for `content:`. A CSS file is not HTML,
+/// so only the string's own delimiters and line breaks need escaping.
+fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' | '\r' => out.push_str("\\a "),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }

@@ -42,6 +42,7 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "sitemap.xml",
     "atom.xml",
     "robots.txt",
+    "grounds.css",
 );
 
 /// The default theme's static files, copied to the output as they are.

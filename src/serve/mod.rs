@@ -9,11 +9,13 @@
 //! Each rebuild prints one line, for people and for the benchmark:
 //!
 //! ```text
-//! rebuild 3 (partial): 27 of 10093 pages in 18.4 ms, save to reload 27.0 ms: content/meetings/x.md
+//! rebuild 3 (partial): 1 of 20010 pages in 6.1 ms, save to reload 6.2 ms (1 tab; ms: debounce 4.1, wait 0.0, read 0.1, parse 0.1, render 1.2, swap 0.1, send 0.05; 0 pending): content/meetings/x.md
 //! ```
 //!
 //! "save to reload" runs from the first file event of the edit to the
-//! moment the reload event was written to every open tab.
+//! moment the reload event was written to every open tab; the parts after
+//! `ms:` say where it went. An edit that other pages show leaves those for
+//! after the reload (`pending`), and a second line says when they are done.
 
 pub mod http;
 pub mod rebuild;
@@ -24,8 +26,9 @@ pub mod watch;
 use std::io::Write as _;
 use std::net::{IpAddr, TcpListener};
 use std::path::PathBuf;
+use std::sync::mpsc::{RecvTimeoutError, TryRecvError};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::diagnostics::Diagnostics;
 use rebuild::{Project, Rebuilt};
@@ -34,6 +37,9 @@ use store::Store;
 /// Threads answering requests. Bounded: a preview has few clients, and
 /// each request is answered from memory in microseconds.
 const WORKERS: usize = 8;
+
+/// How long edits must pause before the site files are made again.
+const SETTLE: Duration = Duration::from_millis(1000);
 
 /// What `annex serve` was asked to do.
 #[derive(Debug, Clone)]
@@ -85,8 +91,19 @@ pub fn run(options: &Options) -> Result<(), String> {
         Ok(r) => r.base_path.clone(),
         Err(_) => "/".to_string(),
     };
-    report(&store, &project, first, started, "initial build");
+    report(
+        &store,
+        &project,
+        first,
+        started,
+        [Duration::ZERO; 2],
+        "initial build",
+    );
 
+    // Watching starts before serving, so that an edit made as soon as the
+    // first page is seen is not missed.
+    let batches =
+        watch::spawn(&canonical).map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
     http::start(
         listener,
         WORKERS,
@@ -100,20 +117,111 @@ pub fn run(options: &Options) -> Result<(), String> {
         open_browser(&url);
     }
 
-    let mut watcher = watch::Watcher::new(&canonical)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    while let Some(batch) = watcher.next_batch() {
-        let Some(first_path) = batch.paths.iter().next() else {
-            continue;
+    let mut last_edit = Instant::now();
+    loop {
+        // Work left after a reload gives way to a new edit. The site files
+        // cannot (they are made in one go, seconds for a large release), so
+        // they wait until edits pause, unless a request waits for them.
+        let settling = last_edit.elapsed() < SETTLE && store.wanted().is_empty();
+        let batch = if project.site_files_next() && settling {
+            match batches.recv_timeout(SETTLE.saturating_sub(last_edit.elapsed())) {
+                Ok(batch) => Some(batch),
+                Err(RecvTimeoutError::Timeout) => continue,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        } else if project.has_work() {
+            match batches.try_recv() {
+                Ok(batch) => Some(batch),
+                Err(TryRecvError::Empty) => None,
+                Err(TryRecvError::Disconnected) => break,
+            }
+        } else {
+            match batches.recv() {
+                Ok(batch) => Some(batch),
+                Err(_) => break,
+            }
         };
-        let what = match batch.paths.len() {
-            1 => first_path.display().to_string(),
-            n => format!("{} and {} more", first_path.display(), n - 1),
-        };
-        let result = project.apply(&batch.paths);
-        report(&store, &project, result, batch.first_event, &what);
+        match batch {
+            Some(batch) => {
+                last_edit = Instant::now();
+                let Some(first_path) = batch.paths.iter().next() else {
+                    continue;
+                };
+                let what = match batch.paths.len() {
+                    1 => first_path.display().to_string(),
+                    n => format!("{} and {} more", first_path.display(), n - 1),
+                };
+                // Debounce, then any wait for a piece of work that could not
+                // give way (a render already running).
+                let debounce = [
+                    batch.closed.duration_since(batch.first_event),
+                    batch.closed.elapsed(),
+                ];
+                let result = project.apply(&batch.paths);
+                report(&store, &project, result, batch.first_event, debounce, &what);
+            }
+            None => step(&store, &mut project),
+        }
     }
     Err("the file watcher stopped".into())
+}
+
+/// Does a piece of the work left after a reload and puts it in place.
+fn step(store: &Store, project: &mut Project) {
+    let generation = project.generation;
+    match project.step(&store.wanted()) {
+        Ok(step) => {
+            if !step.files.is_empty() || step.outputs.is_some() {
+                store.fill(step.files, step.outputs.as_ref(), generation);
+            }
+            let Some(done) = step.done else { return };
+            store.clear_pending();
+            if done.pages + done.site_files > 0 {
+                println!(
+                    "rebuild {} done: {} more pages and {} site files after the reload, in {:.1} ms",
+                    done.generation, done.pages, done.site_files, done.ms
+                );
+            }
+            match done.full_render {
+                Some(Ok(full)) => {
+                    let diffs = store.differences(&full);
+                    if diffs.is_empty() {
+                        println!(
+                            "verify {}: the served site equals a full render ({} files)",
+                            done.generation,
+                            full.len()
+                        );
+                    } else {
+                        println!(
+                            "verify {}: MISMATCH with a full render: {}",
+                            done.generation,
+                            diffs.join(", ")
+                        );
+                    }
+                }
+                Some(Err(why)) => println!(
+                    "verify {}: MISMATCH: the project on disk does not build: {why}",
+                    done.generation
+                ),
+                None => {}
+            }
+        }
+        Err(mut diags) => {
+            diags.sort();
+            for d in &diags.0 {
+                eprintln!("{d}");
+            }
+            store.set_errors(&diags);
+            store.clear_pending();
+            let tabs = store.hub().reload(&format!("{generation}"));
+            println!(
+                "rebuild {generation} failed after the reload: {}; serving the last good pages with the errors shown ({tabs} tab{})",
+                diags.summary(),
+                if tabs == 1 { "" } else { "s" },
+            );
+        }
+    }
+    let _ = std::io::stdout().flush();
 }
 
 /// Puts a rebuild's result in place, prints its line and reloads the tabs.
@@ -122,6 +230,7 @@ fn report(
     project: &Project,
     result: Result<Rebuilt, Diagnostics>,
     since: Instant,
+    debounce: [Duration; 2],
     what: &str,
 ) {
     let generation = project.generation;
@@ -131,35 +240,36 @@ fn report(
                 eprintln!("{w}");
             }
             let rebuild_ms = since.elapsed().as_secs_f64() * 1000.0;
+            let swapping = Instant::now();
             store.update(
                 rebuilt.files,
-                Some(&rebuilt.outputs),
+                rebuilt.outputs.as_ref(),
+                &rebuilt.removed,
+                &rebuilt.later,
                 &rebuilt.base_path,
                 generation,
             );
+            let swap_ms = swapping.elapsed().as_secs_f64() * 1000.0;
+            let reloading = Instant::now();
             let tabs = store.hub().reload(&format!("{generation}"));
+            let reload_ms = reloading.elapsed().as_secs_f64() * 1000.0;
             let total_ms = since.elapsed().as_secs_f64() * 1000.0;
+            let mut parts = vec![
+                format!("debounce {:.1}", debounce[0].as_secs_f64() * 1000.0),
+                format!("wait {:.1}", debounce[1].as_secs_f64() * 1000.0),
+            ];
+            parts.extend(rebuilt.timings.iter().map(|(k, v)| format!("{k} {v:.1}")));
+            parts.push(format!("swap {swap_ms:.1}"));
+            parts.push(format!("send {reload_ms:.2}"));
             println!(
-                "rebuild {generation} ({}): {} of {} pages in {rebuild_ms:.1} ms, save to reload {total_ms:.1} ms ({tabs} tab{}): {what}",
+                "rebuild {generation} ({}): {} of {} pages in {rebuild_ms:.1} ms, save to reload {total_ms:.1} ms ({tabs} tab{}; ms: {}; {} pending): {what}",
                 rebuilt.kind,
                 rebuilt.pages,
                 rebuilt.total_pages,
                 if tabs == 1 { "" } else { "s" },
+                parts.join(", "),
+                rebuilt.later.len(),
             );
-            if let Some(full) = rebuilt.full_render {
-                let diffs = store.differences(&full);
-                if diffs.is_empty() {
-                    println!(
-                        "verify {generation}: the served site equals a full render ({} files)",
-                        full.len()
-                    );
-                } else {
-                    println!(
-                        "verify {generation}: MISMATCH with a full render: {}",
-                        diffs.join(", ")
-                    );
-                }
-            }
         }
         Err(mut diags) => {
             diags.sort();
@@ -167,6 +277,9 @@ fn report(
                 eprintln!("{d}");
             }
             store.set_errors(&diags);
+            if !project.has_work() {
+                store.clear_pending();
+            }
             let tabs = store.hub().reload(&format!("{generation}"));
             println!(
                 "rebuild {generation} failed: {}; serving the last good pages with the errors shown ({tabs} tab{}): {what}",

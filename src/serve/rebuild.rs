@@ -1,16 +1,26 @@
-//! Rebuilding after an edit, rendering only the pages the edit can change.
+//! Rebuilding after an edit, rendering only the pages the edit can change,
+//! and first the pages the browser is looking at.
 //!
-//! The project keeps the last good site graph and the compiled theme. What
-//! an edit re-renders:
+//! The project keeps the last good site graph and its renderer (the parsed
+//! bodies, statistics, cross-links and compiled theme that every page
+//! shares) between edits: see [`Live`]. What an edit re-renders:
 //!
-//! - a meeting, document or press file: that file alone is read again
-//!   (the others come from memory, with their Markdown already parsed),
-//!   the graph is resolved again, and the pages that show the entry are
-//!   re-rendered, before and after the edit (so a removed link disappears
-//!   too): see [`Affected`];
-//! - the body alone of a meeting or press item (front matter unchanged):
-//!   nothing else shows it, so only its own page is re-rendered, without
-//!   resolving again;
+//! - the body alone of a meeting or press item (front matter unchanged,
+//!   value for value): nothing else shows it, so its body is parsed again
+//!   into the renderer in place and its own page is re-rendered. Nothing
+//!   is resolved or prepared again: this is the edit a publisher makes all
+//!   day, and it costs one file read and one page;
+//! - any other edit of a meeting, document or press file: that file alone
+//!   is read again (the others come from memory, with their Markdown
+//!   already parsed), the graph is resolved again reusing the marker scans
+//!   of the unchanged files, and the pages that show the entry, before and
+//!   after the edit, are re-rendered (see [`Affected`]) in two steps: the
+//!   entries' own pages (the meeting, its documents and press items) before
+//!   the reload is sent, and the rest (indexes, ground pages, participants,
+//!   the home page, the data downloads and cards, some of them megabytes
+//!   for a large release) after it, by [`Project::step`]. The server marks
+//!   those pages pending until then, and a request for one waits for its
+//!   render, so no stale page is served after a reload;
 //! - a template: the theme is compiled again and the pages rendered with
 //!   that template are re-rendered; a template that others include or
 //!   extend (`base.html`, `macros.html`) re-renders every page;
@@ -21,31 +31,55 @@
 //!   changed", and it is still one pass over memory, with no output folder
 //!   to write.
 //!
+//! Work left for after a reload is interrupted by the next edit, and
+//! carried over into that edit's rebuild, so a burst of edits is never
+//! queued behind megabytes of index pages.
+//!
 //! After a failure: when an edited file cannot be read (broken YAML, a bad
 //! date), the last good site stays in memory and the file is read again
 //! with the next edit, so its fix is a partial rebuild too; a failure later
 //! on (a dangling reference, a template error) makes the next rebuild a
 //! full one.
 //!
-//! Set `ANNEX_SERVE_VERIFY=1` to have every partial rebuild checked against
-//! a full render of the same site; a difference is printed as a bug.
+//! Set `ANNEX_SERVE_VERIFY=1` to have every partial rebuild checked, once
+//! its work after the reload is done, against a full build of the project
+//! as it is on disk (loaded, resolved and rendered from scratch); a
+//! difference is printed as a bug.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::time::Instant;
 
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, Kind};
 use crate::markers;
 use crate::model::{Content, Entry, Site};
-use crate::render::markdown::Body;
+use crate::render::markdown::{self, Body};
 use crate::render::{self, templates, OutputFile, PageId, RenderOptions, Renderer, ReusedBodies};
 
-/// What one rebuild produced.
+self_cell::self_cell!(
+    /// The last good site and the renderer that borrows it, kept together
+    /// between rebuilds so that an edit re-renders pages without preparing
+    /// the whole site again.
+    struct Live {
+        owner: Site,
+        #[covariant]
+        dependent: Renderer,
+    }
+);
+
+/// What one rebuild produced, up to the reload.
 pub struct Rebuilt {
-    /// Files rendered, to put in place.
+    /// Files rendered, to put in place before the reload.
     pub files: Vec<OutputFile>,
-    /// Every output path the site now has.
-    pub outputs: HashSet<String>,
+    /// Every output path the site now has, when this rebuild knows them
+    /// all (a full one); files not in it are dropped.
+    pub outputs: Option<HashSet<String>>,
+    /// Output paths that no longer exist (a removed or renamed entry).
+    pub removed: Vec<String>,
+    /// Output paths that will be rendered again after the reload: requests
+    /// for them wait until they are.
+    pub later: Vec<String>,
     /// Pages rendered (HTML, XML and text pages; not static files).
     pub pages: usize,
     /// Pages the site has in all.
@@ -54,17 +88,75 @@ pub struct Rebuilt {
     pub warnings: Diagnostics,
     /// `full` or `partial`.
     pub kind: &'static str,
-    /// With `ANNEX_SERVE_VERIFY=1`, after a partial rebuild: every file as a
-    /// full render makes it, to check the served site against.
-    pub full_render: Option<Vec<OutputFile>>,
+    /// Where the time went, in milliseconds, for the rebuild's line.
+    pub timings: Vec<(&'static str, f64)>,
 }
+
+/// One piece of the work left after a reload.
+pub struct Step {
+    pub files: Vec<OutputFile>,
+    /// Every output path, once the site files are made.
+    pub outputs: Option<HashSet<String>>,
+    /// Set when the work of the last rebuild is complete.
+    pub done: Option<Done>,
+}
+
+/// The end of a rebuild's work after its reload.
+pub struct Done {
+    /// The last rebuild whose work this completes.
+    pub generation: u64,
+    /// Pages and site files rendered after the reload.
+    pub pages: usize,
+    pub site_files: usize,
+    pub ms: f64,
+    /// With `ANNEX_SERVE_VERIFY=1`, after a partial rebuild: every file as
+    /// a full build of the project on disk makes it, or why there is none.
+    pub full_render: Option<Result<Vec<OutputFile>, String>>,
+}
+
+/// Pages rendered together (in parallel) after a reload, between checks
+/// for a new edit: an index of a large release takes a while on its own.
+const CHUNK: usize = 2;
 
 /// Which pages to render.
 enum Select {
     All,
-    Pages(Vec<PageId>),
     /// The pages rendered with one of these templates.
     Templates(BTreeSet<String>),
+}
+
+/// Work left for after the reload.
+struct Todo {
+    pages: Vec<PageId>,
+    site_files: bool,
+    /// The last rebuild that added to it.
+    generation: u64,
+    /// Whether a partial rebuild added to it (and so is to be verified).
+    partial: bool,
+    pages_done: usize,
+    site_files_done: usize,
+    started: Instant,
+}
+
+impl Todo {
+    fn new(generation: u64, partial: bool) -> Todo {
+        Todo {
+            pages: Vec::new(),
+            site_files: false,
+            generation,
+            partial,
+            pages_done: 0,
+            site_files_done: 0,
+            started: Instant::now(),
+        }
+    }
+}
+
+/// An entry whose body alone changed, already in the renderer but not yet
+/// in the site it borrows (see [`Project::teardown`]).
+enum Patch {
+    Meeting(usize, Entry<crate::model::MeetingMeta>),
+    Press(usize, Entry<crate::model::PressMeta>),
 }
 
 /// A project being served.
@@ -74,16 +166,20 @@ pub struct Project {
     /// `http://127.0.0.1:1111`: the site's links and canonical URLs point to
     /// the preview server, under the base URL's own path.
     origin: String,
+    /// The compiled theme while no renderer holds it.
     theme: Option<templates::Theme>,
     theme_name: Option<String>,
-    /// The last good site, `None` before the first success and after a
-    /// failure (the next rebuild is then a full one).
-    site: Option<Site>,
+    /// The last good site and its renderer; `None` before the first
+    /// success and after a failure (the next rebuild is then a full one).
+    live: Option<Live>,
+    /// Body-only edits in `live`'s renderer, not yet in its site.
+    patches: Vec<Patch>,
+    /// Work left for after the last reload.
+    todo: Option<Todo>,
+    /// The site files other than cards (data downloads), as last made.
+    site_paths: Vec<String>,
     pub generation: u64,
     verify: bool,
-    /// The rendered bodies of `site`'s entries, index for index, reused for
-    /// the files an edit did not touch.
-    bodies: Option<Bodies>,
     /// Files changed by a rebuild that failed before it touched the site.
     pending: BTreeSet<PathBuf>,
 }
@@ -94,6 +190,17 @@ struct Bodies {
     meetings: Vec<Body>,
     press: Vec<Body>,
     letter: Body,
+}
+
+impl Bodies {
+    fn all(self) -> ReusedBodies {
+        ReusedBodies {
+            documents: self.documents.into_iter().map(Some).collect(),
+            meetings: self.meetings.into_iter().map(Some).collect(),
+            press: self.press.into_iter().map(Some).collect(),
+            letter: Some(self.letter),
+        }
+    }
 }
 
 /// How an edit is handled.
@@ -109,6 +216,10 @@ enum Plan {
     Nothing,
 }
 
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
 impl Project {
     pub fn new(root: &Path, origin: &str) -> Project {
         Project {
@@ -116,10 +227,12 @@ impl Project {
             origin: origin.trim_end_matches('/').to_string(),
             theme: None,
             theme_name: None,
-            site: None,
+            live: None,
+            patches: Vec::new(),
+            todo: None,
+            site_paths: Vec::new(),
             generation: 0,
             verify: std::env::var_os("ANNEX_SERVE_VERIFY").is_some_and(|v| v == "1"),
-            bodies: None,
             pending: BTreeSet::new(),
         }
     }
@@ -130,12 +243,120 @@ impl Project {
         self.load_all()
     }
 
+    /// Whether work is left for after the last reload (see [`Project::step`]).
+    pub fn has_work(&self) -> bool {
+        self.todo.is_some()
+    }
+
+    /// Whether the next step is the site files (data downloads and every
+    /// card): the one step that does not give way to a new edit.
+    pub fn site_files_next(&self) -> bool {
+        self.todo
+            .as_ref()
+            .is_some_and(|t| t.pages.is_empty() && t.site_files)
+    }
+
+    fn options(&self, site: &Site) -> RenderOptions {
+        let base_url = format!(
+            "{}{}",
+            self.origin,
+            render::base_path(&site.content.config.base_url)
+        );
+        RenderOptions {
+            base_url: Some(base_url),
+            theme: None,
+        }
+    }
+
+    /// The theme of `site`: the one in memory when it is the same, else
+    /// compiled from the project.
+    fn take_theme(&mut self, site: &Site) -> Result<templates::Theme, Diagnostics> {
+        let name = &site.content.config.theme;
+        if self.theme_name.as_deref() != Some(name.as_str()) {
+            self.theme = None;
+        }
+        let theme = match self.theme.take() {
+            Some(t) => t,
+            None => templates::load_theme(&self.root, name)?,
+        };
+        self.theme_name = Some(name.clone());
+        Ok(theme)
+    }
+
+    /// A renderer for `site`, reusing the bodies in `reuse`.
+    fn prepare(&mut self, site: Site, reuse: ReusedBodies) -> Result<Live, Diagnostics> {
+        let theme = self.take_theme(&site)?;
+        let options = self.options(&site);
+        Live::try_new(site, |site| {
+            Renderer::new_reusing(site, theme, &options, reuse)
+        })
+    }
+
+    /// Takes the live site apart: its site, with the body-only edits put
+    /// in, and the renderer's parsed bodies. The theme goes back to
+    /// `self.theme`.
+    fn teardown(&mut self) -> Option<(Site, Bodies)> {
+        let mut live = self.live.take()?;
+        let (bodies, theme) = live.with_dependent_mut(|_, r| {
+            let bodies = Bodies {
+                documents: std::mem::take(&mut r.documents),
+                meetings: std::mem::take(&mut r.meeting_bodies),
+                press: std::mem::take(&mut r.press_bodies),
+                letter: std::mem::take(&mut r.letter),
+            };
+            let empty = templates::Theme {
+                tera: tera::Tera::default(),
+                static_files: Default::default(),
+            };
+            (bodies, std::mem::replace(&mut r.theme, empty))
+        });
+        self.theme = Some(theme);
+        let mut site = live.into_owner();
+        for patch in self.patches.drain(..) {
+            match patch {
+                Patch::Meeting(i, e) => site.content.meetings[i] = e,
+                Patch::Press(i, e) => site.content.press[i] = e,
+            }
+        }
+        Some((site, bodies))
+    }
+
+    /// Forgets the site: the next rebuild is a full one.
+    fn forget(&mut self) {
+        self.teardown();
+        self.todo = None;
+    }
+
     fn load_all(&mut self) -> Result<Rebuilt, Diagnostics> {
-        self.site = None;
+        self.forget();
+        let started = Instant::now();
         let content = load::load_project(&self.root)?;
         let (site, warnings) = crate::resolve::resolve(content)?;
-        self.bodies = None;
-        self.render(site, warnings, Select::All, true, ReusedBodies::default())
+        let live = self.prepare(site, ReusedBodies::default())?;
+        let r = live.borrow_dependent();
+        let all = r.all_pages();
+        let mut files = r.render(&all)?;
+        files.extend(static_files(r));
+        let site_files = r.site_files();
+        self.site_paths = non_card_paths(&site_files);
+        files.extend(site_files);
+        let outputs = files.iter().map(|f| f.path.clone()).collect();
+        let base_path = r.base_path.clone();
+        let total = all.len();
+        self.live = Some(live);
+        self.todo = Some(Todo::new(self.generation, false));
+        Ok(Rebuilt {
+            files,
+            outputs: Some(outputs),
+            removed: Vec::new(),
+            later: Vec::new(),
+            pages: total,
+            total_pages: total,
+            base_path,
+            warnings,
+            kind: "full",
+            timings: vec![("build", ms(started))],
+        })
     }
 
     /// Rebuilds after the files `changed` (relative to the root) changed.
@@ -154,59 +375,110 @@ impl Project {
     fn apply_plan(&mut self, changed: &BTreeSet<PathBuf>) -> Result<Rebuilt, Diagnostics> {
         self.generation += 1;
         let plan = self.plan(changed);
-        let Some(site) = self.site.take() else {
+        if self.live.is_none() {
             return self.load_all();
-        };
+        }
         match plan {
-            Plan::Full => {
-                drop(site);
-                self.load_all()
-            }
-            Plan::Nothing => {
-                let reuse = self.all_bodies();
-                self.render(
-                    site,
-                    Diagnostics::default(),
-                    Select::Pages(Vec::new()),
-                    false,
-                    reuse,
-                )
-            }
-            Plan::Static => {
-                self.theme = None;
-                let reuse = self.all_bodies();
-                self.render(
-                    site,
-                    Diagnostics::default(),
-                    Select::Pages(Vec::new()),
-                    true,
-                    reuse,
-                )
-            }
+            Plan::Full => self.load_all(),
+            Plan::Nothing => Ok(self.unchanged(Vec::new(), 0, "partial", Vec::new())),
+            Plan::Static => self.retheme(None, true),
             Plan::Templates(names) => {
-                self.theme = None;
                 let select = match names {
                     Some(names) => Select::Templates(names),
                     None => Select::All,
                 };
-                let reuse = self.all_bodies();
-                self.render(site, Diagnostics::default(), select, true, reuse)
+                self.retheme(Some(select), true)
             }
-            Plan::Entries(entries) => self.entries(site, &entries),
+            Plan::Entries(entries) => match self.body_only(&entries)? {
+                Some(rebuilt) => Ok(rebuilt),
+                None => self.entries(&entries),
+            },
         }
     }
 
-    /// Every body of the current site, for a rebuild that changed no entry.
-    fn all_bodies(&mut self) -> ReusedBodies {
-        match self.bodies.take() {
-            Some(b) => ReusedBodies {
-                documents: b.documents.into_iter().map(Some).collect(),
-                meetings: b.meetings.into_iter().map(Some).collect(),
-                press: b.press.into_iter().map(Some).collect(),
-                letter: Some(b.letter),
-            },
-            None => ReusedBodies::default(),
+    /// The result of a rebuild that kept the site's entries, with `files`
+    /// rendered; the work left before it stays to do.
+    fn unchanged(
+        &mut self,
+        files: Vec<OutputFile>,
+        pages: usize,
+        kind: &'static str,
+        timings: Vec<(&'static str, f64)>,
+    ) -> Rebuilt {
+        let generation = self.generation;
+        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
+        todo.generation = generation;
+        todo.partial = true;
+        let (total_pages, base_path) = match &self.live {
+            Some(live) => {
+                let r = live.borrow_dependent();
+                (r.all_pages().len(), r.base_path.clone())
+            }
+            None => (0, "/".into()),
+        };
+        Rebuilt {
+            files,
+            outputs: None,
+            removed: Vec::new(),
+            later: Vec::new(),
+            pages,
+            total_pages,
+            base_path,
+            warnings: Diagnostics::default(),
+            kind,
+            timings,
         }
+    }
+
+    /// Compiles the theme again (`select`: the pages to re-render, none for
+    /// a static file alone) and re-renders.
+    fn retheme(
+        &mut self,
+        select: Option<Select>,
+        with_static: bool,
+    ) -> Result<Rebuilt, Diagnostics> {
+        let started = Instant::now();
+        let Some((site, bodies)) = self.teardown() else {
+            return self.load_all();
+        };
+        self.theme = None;
+        let live = match self.prepare(site, bodies.all()) {
+            Ok(live) => live,
+            Err(d) => {
+                self.forget();
+                return Err(d);
+            }
+        };
+        let r = live.borrow_dependent();
+        let ids: Vec<PageId> = match select {
+            None => Vec::new(),
+            Some(Select::All) => r.all_pages(),
+            Some(Select::Templates(names)) => r
+                .all_pages()
+                .into_iter()
+                .filter(|&id| names.contains(template_of(id)))
+                .collect(),
+        };
+        let rendered = r.render(&ids);
+        let mut files = match rendered {
+            Ok(files) => files,
+            Err(d) => {
+                drop(live);
+                self.forget();
+                return Err(d);
+            }
+        };
+        let pages = files.len();
+        if with_static {
+            files.extend(static_files(r));
+        }
+        self.live = Some(live);
+        Ok(self.unchanged(
+            files,
+            pages,
+            "partial",
+            vec![("theme and render", ms(started))],
+        ))
     }
 
     fn plan(&self, changed: &BTreeSet<PathBuf>) -> Plan {
@@ -259,107 +531,20 @@ impl Project {
         }
     }
 
-    /// Reloads the changed entry files and re-renders the pages that show
-    /// them.
-    fn entries(
-        &mut self,
-        mut old: Site,
-        changed: &[(Kind, PathBuf)],
-    ) -> Result<Rebuilt, Diagnostics> {
-        let bodies = self.bodies.take();
-        let changed_paths: HashSet<PathBuf> = changed
-            .iter()
-            .map(|(_, rel)| load::display_path(&self.root, rel))
-            .collect();
-        let fast = match self.body_only(&mut old, changed) {
-            Ok(fast) => fast,
-            Err(diags) => {
-                // Nothing was changed yet: the last good site stays the
-                // base for the fix.
-                self.site = Some(old);
-                self.bodies = bodies;
-                return Err(diags);
-            }
-        };
-        if let Some(ids) = fast {
-            // Entries kept their places: reuse by index, except the edited.
-            self.bodies = bodies;
-            let mut reuse = self.all_bodies();
-            for id in &ids {
-                match *id {
-                    PageId::Meeting(i) => {
-                        if let Some(slot) = reuse.meetings.get_mut(i) {
-                            *slot = None;
-                        }
-                    }
-                    PageId::Press(i) => {
-                        if let Some(slot) = reuse.press.get_mut(i) {
-                            *slot = None;
-                        }
-                    }
-                    _ => {}
-                }
-            }
-            return self.render(
-                old,
-                Diagnostics::default(),
-                Select::Pages(ids),
-                false,
-                reuse,
-            );
-        }
-        let mut affected = Affected::default();
-        for (kind, rel) in changed {
-            let path = load::display_path(&self.root, rel);
-            affected.entry(&old, *kind, &path);
-        }
-        // Read every edited file before changing anything, so that a
-        // broken one leaves the last good site as the base for its fix.
-        let mut fresh = Vec::new();
-        let mut diags = Diagnostics::default();
-        for (kind, rel) in changed {
-            match Fresh::read(&self.root, *kind, rel) {
-                Ok(f) => fresh.push((rel, f)),
-                Err(d) => diags.extend(d),
-            }
-        }
-        if diags.has_errors() {
-            diags.sort();
-            self.site = Some(old);
-            self.bodies = bodies;
-            return Err(diags);
-        }
-        // Bodies by path, taken before the content moves on.
-        let kept = Kept::new(bodies, &old.content);
-        let mut content: Content = old.content;
-        for (rel, f) in fresh {
-            let path = load::display_path(&self.root, rel);
-            match f {
-                Fresh::Meeting(e) => put(&mut content.meetings, &path, e),
-                Fresh::Document(e) => put(&mut content.documents, &path, e),
-                Fresh::Press(e) => put(&mut content.press, &path, e),
-            }
-        }
-        let (site, warnings) = crate::resolve::resolve(content)?;
-        for (kind, rel) in changed {
-            let path = load::display_path(&self.root, rel);
-            affected.entry(&site, *kind, &path);
-        }
-        let ids = affected.pages(&site);
-        let reuse = kept.reuse(&site.content, &changed_paths);
-        self.render(site, warnings, Select::Pages(ids), false, reuse)
-    }
-
     /// When every edit changed only the body of meetings or press items
-    /// (front matter the same, value for value), the site graph cannot have
-    /// changed and each body is shown on its own page only: the entries are
-    /// replaced in place, without resolving again, and only their pages are
-    /// re-rendered. `Ok(None)` when the edit is of another kind.
-    fn body_only(
-        &self,
-        site: &mut Site,
-        changed: &[(Kind, PathBuf)],
-    ) -> Result<Option<Vec<PageId>>, Diagnostics> {
+    /// (front matter the same, value for value, and every code in the new
+    /// body known), the site graph cannot have changed and each body is
+    /// shown on its own page only: the bodies are parsed into the renderer
+    /// in place and only their pages are re-rendered. `Ok(None)` when the
+    /// edit is of another kind; an unreadable file is an error that leaves
+    /// the site as it was.
+    fn body_only(&mut self, changed: &[(Kind, PathBuf)]) -> Result<Option<Rebuilt>, Diagnostics> {
+        let started = Instant::now();
+        let Some(live) = &self.live else {
+            return Ok(None);
+        };
+        let site = live.borrow_owner();
+        let c = &site.content;
         let mut meetings = Vec::new();
         let mut press = Vec::new();
         for (kind, rel) in changed {
@@ -367,10 +552,9 @@ impl Project {
             if !self.root.join(rel).is_file() {
                 return Ok(None);
             }
-            let c = &site.content;
             match kind {
                 Kind::Meeting => {
-                    let Some(i) = c.meetings.iter().position(|e| e.path == path) else {
+                    let Ok(i) = c.meetings.binary_search_by(|e| e.path.cmp(&path)) else {
                         return Ok(None);
                     };
                     let fresh = load::load_entry::<crate::model::MeetingMeta>(&self.root, rel)
@@ -381,7 +565,7 @@ impl Project {
                     meetings.push((i, fresh));
                 }
                 Kind::Press => {
-                    let Some(i) = c.press.iter().position(|e| e.path == path) else {
+                    let Ok(i) = c.press.binary_search_by(|e| e.path.cmp(&path)) else {
                         return Ok(None);
                     };
                     let fresh = load::load_entry::<crate::model::PressMeta>(&self.root, rel)
@@ -394,106 +578,355 @@ impl Project {
                 Kind::Document => return Ok(None),
             }
         }
+        let read_ms = ms(started);
+        let parsing = Instant::now();
+        let r = live.borrow_dependent();
+        let cx = markdown::BadgeContext {
+            grounds: &c.grounds,
+            lookup: &r.ground_lookup,
+            slugs: &r.ground_slugs,
+            default_act: &r.default_act,
+        };
+        let deep = render::root_for_depth(2);
+        let meeting_bodies: Vec<Body> = meetings
+            .iter()
+            .map(|(_, e)| markdown::render_body(&e.body, &cx, &deep))
+            .collect();
+        let press_bodies: Vec<Body> = press
+            .iter()
+            .map(|(_, e)| markdown::render_body(&e.body, &cx, &deep))
+            .collect();
+        // An unknown code is an error, located by the full path.
+        if meeting_bodies
+            .iter()
+            .chain(&press_bodies)
+            .any(|b| !b.unknown.is_empty())
+        {
+            return Ok(None);
+        }
+        let parse_ms = ms(parsing);
+        let rendering = Instant::now();
         let mut ids = Vec::new();
-        for (i, fresh) in meetings {
-            site.content.meetings[i] = fresh;
-            ids.push(PageId::Meeting(i));
-        }
-        for (i, fresh) in press {
-            site.content.press[i] = fresh;
-            ids.push(PageId::Press(i));
-        }
-        Ok(Some(ids))
+        let live = self.live.as_mut().expect("checked above");
+        let rendered = live.with_dependent_mut(|_, r| {
+            for ((i, _), body) in meetings.iter().zip(meeting_bodies) {
+                r.meeting_bodies[*i] = body;
+                ids.push(PageId::Meeting(*i));
+            }
+            for ((i, _), body) in press.iter().zip(press_bodies) {
+                r.press_bodies[*i] = body;
+                ids.push(PageId::Press(*i));
+            }
+            r.render(&ids)
+        });
+        self.patches
+            .extend(meetings.into_iter().map(|(i, e)| Patch::Meeting(i, e)));
+        self.patches
+            .extend(press.into_iter().map(|(i, e)| Patch::Press(i, e)));
+        let files = match rendered {
+            Ok(files) => files,
+            Err(d) => {
+                self.forget();
+                return Err(d);
+            }
+        };
+        let pages = files.len();
+        let timings = vec![
+            ("read", read_ms),
+            ("parse", parse_ms),
+            ("render", ms(rendering)),
+        ];
+        Ok(Some(self.unchanged(files, pages, "partial", timings)))
     }
 
-    /// Renders `ids` (all pages when `None`) of `site`, compiling the theme
-    /// first when it is not in memory, and keeps the site for next time.
-    fn render(
-        &mut self,
-        site: Site,
-        warnings: Diagnostics,
-        select: Select,
-        with_static: bool,
-        reuse: ReusedBodies,
-    ) -> Result<Rebuilt, Diagnostics> {
-        let config = &site.content.config;
-        if self.theme_name.as_deref() != Some(config.theme.as_str()) {
-            self.theme = None;
+    /// Reloads the changed entry files, resolves the site again and renders
+    /// the entries' own pages; the other pages that show them are left for
+    /// after the reload.
+    fn entries(&mut self, changed: &[(Kind, PathBuf)]) -> Result<Rebuilt, Diagnostics> {
+        let started = Instant::now();
+        // Read every edited file before changing anything, so that a
+        // broken one leaves the last good site as the base for its fix.
+        let mut fresh = Vec::new();
+        let mut diags = Diagnostics::default();
+        for (kind, rel) in changed {
+            match Fresh::read(&self.root, *kind, rel) {
+                Ok(f) => fresh.push((rel, f)),
+                Err(d) => diags.extend(d),
+            }
         }
-        let theme = match self.theme.take() {
-            Some(t) => t,
-            None => templates::load_theme(&self.root, &config.theme)?,
-        };
-        self.theme_name = Some(config.theme.clone());
-        let base_url = format!("{}{}", self.origin, render::base_path(&config.base_url));
-        let options = RenderOptions {
-            base_url: Some(base_url),
-            theme: None,
-        };
-        let renderer = Renderer::new_reusing(&site, theme, &options, reuse)?;
-        let all = renderer.all_pages();
-        let mut outputs: HashSet<String> = all.iter().map(|&id| renderer.page_path(id)).collect();
-        outputs.extend(static_files(&renderer).into_iter().map(|f| f.path));
-        // Data downloads and cards read the whole site, and are cheap (cards
-        // are cached): made on every rebuild so they are never stale. The
-        // search index needs every page's HTML, so serve leaves it out.
-        let site_files = renderer.site_files();
-        outputs.extend(site_files.iter().map(|f| f.path.clone()));
-        let total_pages = all.len();
-        let (kind, ids) = match select {
-            Select::All => ("full", all),
-            Select::Pages(ids) => ("partial", ids),
-            Select::Templates(names) => (
-                "partial",
-                all.into_iter()
-                    .filter(|&id| names.contains(template_of(id)))
-                    .collect(),
-            ),
-        };
-        let mut files = renderer.render(&ids)?;
-        let pages = files.len();
-        if with_static {
-            files.extend(static_files(&renderer));
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
         }
-        files.extend(site_files.iter().cloned());
-        // In verify mode, the whole site as a full build would render it,
-        // for the caller to compare with what it serves.
-        let full_render = if self.verify && kind == "partial" {
-            let mut all = renderer.render(&renderer.all_pages())?;
-            all.extend(static_files(&renderer));
-            all.extend(site_files);
-            Some(all)
-        } else {
-            None
+        let read_ms = ms(started);
+
+        // Work left from before, by output path: page indices move when
+        // files are added or removed.
+        let (carried, carried_site_files) = match (&self.todo, &self.live) {
+            (Some(todo), Some(live)) => {
+                let r = live.borrow_dependent();
+                let paths: Vec<String> = todo.pages.iter().map(|&id| r.page_path(id)).collect();
+                (paths, todo.site_files)
+            }
+            _ => (Vec::new(), false),
         };
-        let base_path = renderer.base_path.clone();
-        let Renderer {
-            theme,
-            documents,
-            meeting_bodies,
-            press_bodies,
-            letter,
+        let Some((old, bodies)) = self.teardown() else {
+            return self.load_all();
+        };
+        let resolving = Instant::now();
+        let changed_paths: HashSet<PathBuf> = changed
+            .iter()
+            .map(|(_, rel)| load::display_path(&self.root, rel))
+            .collect();
+        let mut affected = Affected::default();
+        let mut old_slugs = Vec::new();
+        for (kind, rel) in changed {
+            let path = load::display_path(&self.root, rel);
+            affected.entry(&old, *kind, &path);
+            if let Some(slug) = slug_at(&old.content, *kind, &path) {
+                old_slugs.push((*kind, slug));
+            }
+        }
+        let Site {
+            content,
+            document_markers,
             ..
-        } = renderer;
-        self.theme = Some(theme);
-        self.bodies = Some(Bodies {
-            documents,
-            meetings: meeting_bodies,
-            press: press_bodies,
-            letter,
-        });
-        self.site = Some(site);
+        } = old;
+        let scans = crate::resolve::Reuse::from_site(&content, document_markers, &changed_paths);
+        // Bodies by path, taken before the content moves on.
+        let kept = Kept::new(Some(bodies), &content);
+        let mut content: Content = content;
+        for (rel, f) in fresh {
+            let path = load::display_path(&self.root, rel);
+            match f {
+                Fresh::Meeting(e) => put(&mut content.meetings, &path, e),
+                Fresh::Document(e) => put(&mut content.documents, &path, e),
+                Fresh::Press(e) => put(&mut content.press, &path, e),
+            }
+        }
+        let graph_ms = ms(resolving);
+        let resolving = Instant::now();
+        let resolved = crate::resolve::resolve_reusing(content, scans);
+        let (site, warnings) = match resolved {
+            Ok(r) => r,
+            Err(d) => {
+                self.forget();
+                return Err(d);
+            }
+        };
+        for (kind, rel) in changed {
+            let path = load::display_path(&self.root, rel);
+            affected.entry(&site, *kind, &path);
+        }
+        let resolve_ms = ms(resolving);
+        let preparing = Instant::now();
+        let reuse = kept.reuse(&site.content, &changed_paths);
+        let live = match self.prepare(site, reuse) {
+            Ok(live) => live,
+            Err(d) => {
+                self.forget();
+                return Err(d);
+            }
+        };
+        let prepare_ms = ms(preparing);
+        let rendering = Instant::now();
+        let r = live.borrow_dependent();
+        let first = affected.first_pages(r.site);
+        let mut later = affected.later_pages(r.site);
+        if !carried.is_empty() {
+            let by_path: HashMap<String, PageId> = r
+                .all_pages()
+                .into_iter()
+                .map(|id| (r.page_path(id), id))
+                .collect();
+            later.extend(carried.iter().filter_map(|p| by_path.get(p).copied()));
+        }
+        let first_set: HashSet<PageId> = first.iter().copied().collect();
+        later.retain(|id| !first_set.contains(id));
+        later.sort();
+        later.dedup();
+        let files = match r.render(&first) {
+            Ok(files) => files,
+            Err(d) => {
+                drop(live);
+                self.forget();
+                return Err(d);
+            }
+        };
+        let c = &r.site.content;
+        let mut removed = Vec::new();
+        for (kind, slug) in old_slugs {
+            let gone = match kind {
+                Kind::Meeting => !c.meetings.iter().any(|e| e.slug == slug),
+                Kind::Document => !c.documents.iter().any(|e| e.slug == slug),
+                Kind::Press => !c.press.iter().any(|e| e.slug == slug),
+            };
+            if gone {
+                removed.push(format!("{}/{slug}/index.html", kind.folder()));
+                if kind == Kind::Meeting {
+                    removed.push(format!("cards/{slug}.png"));
+                }
+            }
+        }
+        // Pending until made again: the later pages, the data downloads and
+        // the cards of the meetings the edit touches.
+        let mut later_paths: Vec<String> = later.iter().map(|&id| r.page_path(id)).collect();
+        later_paths.extend(self.site_paths.iter().cloned());
+        later_paths.extend(
+            c.meetings
+                .iter()
+                .filter(|m| affected.meetings.contains(&m.slug))
+                .map(crate::cards::card_path),
+        );
+        let pages = files.len();
+        let total_pages = r.all_pages().len();
+        let base_path = r.base_path.clone();
+        let render_ms = ms(rendering);
+        self.live = Some(live);
+        let generation = self.generation;
+        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
+        todo.pages = later;
+        todo.site_files = true;
+        todo.generation = generation;
+        todo.partial = true;
+        let _ = carried_site_files;
         Ok(Rebuilt {
             files,
-            outputs,
+            outputs: None,
+            removed,
+            later: later_paths,
             pages,
             total_pages,
             base_path,
             warnings,
-            kind,
-            full_render,
+            kind: "partial",
+            timings: vec![
+                ("read", read_ms),
+                ("graph", graph_ms),
+                ("resolve", resolve_ms),
+                ("prepare", prepare_ms),
+                ("render", render_ms),
+            ],
         })
     }
+
+    /// Does the next piece of the work left after a reload: a few pages
+    /// (those in `wanted`, paths a request waits for, first), then the site
+    /// files, then the check of `ANNEX_SERVE_VERIFY`.
+    pub fn step(&mut self, wanted: &HashSet<String>) -> Result<Step, Diagnostics> {
+        let (Some(todo), Some(live)) = (&mut self.todo, &self.live) else {
+            self.todo = None;
+            return Ok(Step {
+                files: Vec::new(),
+                outputs: None,
+                done: None,
+            });
+        };
+        let r = live.borrow_dependent();
+        if !todo.pages.is_empty() {
+            let mut ids = Vec::with_capacity(CHUNK);
+            if !wanted.is_empty() {
+                todo.pages.retain(|&id| {
+                    if ids.len() < CHUNK && wanted.contains(&r.page_path(id)) {
+                        ids.push(id);
+                        false
+                    } else {
+                        true
+                    }
+                });
+            }
+            while ids.len() < CHUNK {
+                match todo.pages.pop() {
+                    Some(id) => ids.push(id),
+                    None => break,
+                }
+            }
+            let files = r.render(&ids);
+            let files = match files {
+                Ok(files) => files,
+                Err(d) => {
+                    self.forget();
+                    return Err(d);
+                }
+            };
+            todo.pages_done += files.len();
+            return Ok(Step {
+                files,
+                outputs: None,
+                done: None,
+            });
+        }
+        if todo.site_files {
+            todo.site_files = false;
+            let mut files = r.site_files();
+            todo.site_files_done = files.len();
+            self.site_paths = non_card_paths(&files);
+            let mut outputs: HashSet<String> = r
+                .all_pages()
+                .into_iter()
+                .map(|id| r.page_path(id))
+                .collect();
+            outputs.extend(static_files(r).into_iter().map(|f| f.path));
+            outputs.extend(files.iter().map(|f| f.path.clone()));
+            files.shrink_to_fit();
+            return Ok(Step {
+                files,
+                outputs: Some(outputs),
+                done: None,
+            });
+        }
+        let todo = self.todo.take().expect("checked above");
+        let full_render = (self.verify && todo.partial).then(|| self.full_render());
+        Ok(Step {
+            files: Vec::new(),
+            outputs: None,
+            done: Some(Done {
+                generation: todo.generation,
+                pages: todo.pages_done,
+                site_files: todo.site_files_done,
+                ms: ms(todo.started),
+                full_render,
+            }),
+        })
+    }
+
+    /// The project on disk built from scratch, nothing reused, as the
+    /// served site should be.
+    fn full_render(&self) -> Result<Vec<OutputFile>, String> {
+        let content = load::load_project(&self.root).map_err(|d| d.summary())?;
+        let (site, _) = crate::resolve::resolve(content).map_err(|d| d.summary())?;
+        let theme = templates::load_theme(&self.root, &site.content.config.theme)
+            .map_err(|d| d.summary())?;
+        let r = Renderer::new(&site, theme, &self.options(&site)).map_err(|d| d.summary())?;
+        let mut files = r.render(&r.all_pages()).map_err(|d| d.summary())?;
+        files.extend(static_files(&r));
+        files.extend(r.site_files());
+        Ok(files)
+    }
+}
+
+/// The slug of the entry at `path`, if there is one.
+fn slug_at(c: &Content, kind: Kind, path: &Path) -> Option<String> {
+    fn find<M>(entries: &[Entry<M>], path: &Path) -> Option<String> {
+        entries
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| e.slug.clone())
+    }
+    match kind {
+        Kind::Meeting => find(&c.meetings, path),
+        Kind::Document => find(&c.documents, path),
+        Kind::Press => find(&c.press, path),
+    }
+}
+
+/// The site files that are not cards (the data downloads).
+fn non_card_paths(files: &[OutputFile]) -> Vec<String> {
+    files
+        .iter()
+        .filter(|f| !f.path.starts_with("cards/"))
+        .map(|f| f.path.clone())
+        .collect()
 }
 
 /// The theme's static files as output files.
@@ -550,6 +983,7 @@ fn template_of(id: PageId) -> &'static str {
         PageId::Sitemap => "sitemap.xml",
         PageId::Feed => "atom.xml",
         PageId::Robots => "robots.txt",
+        PageId::GroundsCss => "grounds.css",
     }
 }
 
@@ -757,9 +1191,35 @@ impl Affected {
         }
     }
 
-    /// The pages of `site` to re-render: the affected entries' pages and
-    /// every index (home, lists, participants, sitemap, feed).
-    fn pages(&self, site: &Site) -> Vec<PageId> {
+    /// The affected entries' own pages (meetings, documents, press items):
+    /// rendered before the reload.
+    fn first_pages(&self, site: &Site) -> Vec<PageId> {
+        let c = &site.content;
+        let mut ids = Vec::new();
+        pick(
+            &self.meetings,
+            c.meetings.iter().map(|e| e.slug.as_str()),
+            PageId::Meeting,
+            &mut ids,
+        );
+        pick(
+            &self.documents,
+            c.documents.iter().map(|e| e.slug.as_str()),
+            PageId::Document,
+            &mut ids,
+        );
+        pick(
+            &self.press,
+            c.press.iter().map(|e| e.slug.as_str()),
+            PageId::Press,
+            &mut ids,
+        );
+        ids
+    }
+
+    /// Every index (home, lists, participants, sitemap, feed) and the
+    /// affected ground pages: rendered after the reload.
+    fn later_pages(&self, site: &Site) -> Vec<PageId> {
         let c = &site.content;
         let mut ids = vec![
             PageId::Home,
@@ -777,40 +1237,29 @@ impl Affected {
         if c.config.search {
             ids.push(PageId::Search);
         }
-        let pick = |set: &BTreeSet<String>,
-                    slugs: &mut dyn Iterator<Item = &str>,
-                    id: fn(usize) -> PageId,
-                    out: &mut Vec<PageId>| {
-            for (i, s) in slugs.enumerate() {
-                if set.contains(s) {
-                    out.push(id(i));
-                }
-            }
-        };
-        pick(
-            &self.meetings,
-            &mut c.meetings.iter().map(|e| e.slug.as_str()),
-            PageId::Meeting,
-            &mut ids,
-        );
-        pick(
-            &self.documents,
-            &mut c.documents.iter().map(|e| e.slug.as_str()),
-            PageId::Document,
-            &mut ids,
-        );
-        pick(
-            &self.press,
-            &mut c.press.iter().map(|e| e.slug.as_str()),
-            PageId::Press,
-            &mut ids,
-        );
         pick(
             &self.grounds,
-            &mut c.grounds.iter().map(|g| g.code.as_str()),
+            c.grounds.iter().map(|g| g.code.as_str()),
             PageId::Ground,
             &mut ids,
         );
         ids
+    }
+}
+
+/// The pages (`id` of the position) of the entries whose slugs are in `set`.
+fn pick<'a>(
+    set: &BTreeSet<String>,
+    slugs: impl Iterator<Item = &'a str>,
+    id: fn(usize) -> PageId,
+    out: &mut Vec<PageId>,
+) {
+    if set.is_empty() {
+        return;
+    }
+    for (i, s) in slugs.enumerate() {
+        if set.contains(s) {
+            out.push(id(i));
+        }
     }
 }

@@ -14,8 +14,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
-use std::sync::{Arc, RwLock};
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::http::{self, Body, Handler, Reply, Request, Response};
 use super::reload::{self, Hub};
@@ -43,9 +43,24 @@ struct State {
     error_changed: Option<SystemTime>,
 }
 
+/// Paths a rebuild will render again after its reload, and the requests
+/// waiting for them.
+#[derive(Default)]
+struct Pending {
+    paths: HashSet<String>,
+    /// Pending paths a request waits for: rendered first.
+    wanted: HashSet<String>,
+}
+
+/// How long a request waits for a pending page before it gets the page as
+/// it was (a render that takes this long has gone wrong).
+const PENDING_WAIT: Duration = Duration::from_secs(60);
+
 /// The site being served.
 pub struct Store {
     state: RwLock<State>,
+    pending: Mutex<Pending>,
+    rendered: Condvar,
     hub: Arc<Hub>,
 }
 
@@ -56,35 +71,162 @@ impl Store {
                 base_path: "/".into(),
                 ..State::default()
             }),
+            pending: Mutex::new(Pending::default()),
+            rendered: Condvar::new(),
             hub,
         })
     }
 
-    /// Puts the files of a successful rebuild in place. `rendered` are the
-    /// files rendered by rebuild `generation`; `outputs`, when given, is
-    /// every path the site now has, and files not in it are dropped.
-    /// Clears the error state. Returns how many files' bytes changed.
+    /// Puts the files of a successful rebuild in place, before its reload.
+    /// `rendered` are the files rendered by rebuild `generation`;
+    /// `outputs`, when given, is every path the site now has, and files not
+    /// in it are dropped, as are the `removed` paths; the `later` paths are
+    /// pending until [`Store::fill`] brings them. Clears the error state.
+    /// Returns how many files' bytes changed.
     pub fn update(
         &self,
         rendered: Vec<crate::render::OutputFile>,
         outputs: Option<&HashSet<String>>,
+        removed: &[String],
+        later: &[String],
         base_path: &str,
         generation: u64,
     ) -> usize {
+        if !later.is_empty() {
+            if let Ok(mut pending) = self.pending.lock() {
+                pending.paths.extend(later.iter().cloned());
+            }
+        }
+        let done: Vec<String> = rendered
+            .iter()
+            .map(|f| f.path.clone())
+            .chain(removed.iter().cloned())
+            .collect();
+        let changed = self.put(rendered, outputs, removed, generation, |state, now| {
+            state.base_path = base_path.to_string();
+            if state.errors.take().is_some() {
+                state.error_epoch += 1;
+                state.error_changed = Some(now);
+            }
+        });
+        self.settle(&done);
+        changed
+    }
+
+    /// Puts files rendered after a reload in place (`outputs` as for
+    /// `update`), leaving the error state as it is, and wakes the requests
+    /// waiting for them.
+    pub fn fill(
+        &self,
+        rendered: Vec<crate::render::OutputFile>,
+        outputs: Option<&HashSet<String>>,
+        generation: u64,
+    ) -> usize {
+        let done: Vec<String> = rendered.iter().map(|f| f.path.clone()).collect();
+        let changed = self.put(rendered, outputs, &[], generation, |_, _| {});
+        self.settle(&done);
+        changed
+    }
+
+    /// No page is pending any more: the work after a reload is done, or
+    /// was given up.
+    pub fn clear_pending(&self) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.paths.clear();
+            pending.wanted.clear();
+        }
+        self.rendered.notify_all();
+    }
+
+    /// Pending paths that requests are waiting for.
+    pub fn wanted(&self) -> HashSet<String> {
+        match self.pending.lock() {
+            Ok(p) => p.wanted.clone(),
+            Err(_) => HashSet::new(),
+        }
+    }
+
+    /// How many paths are pending.
+    pub fn pending(&self) -> usize {
+        self.pending.lock().map_or(0, |p| p.paths.len())
+    }
+
+    fn settle(&self, done: &[String]) {
+        if let Ok(mut pending) = self.pending.lock() {
+            if pending.paths.is_empty() {
+                return;
+            }
+            for path in done {
+                pending.paths.remove(path);
+                pending.wanted.remove(path);
+            }
+        }
+        self.rendered.notify_all();
+    }
+
+    /// Waits while `key` is pending (see [`Store::update`]).
+    fn wait_rendered(&self, key: &str) {
+        let Ok(mut pending) = self.pending.lock() else {
+            return;
+        };
+        let start = Instant::now();
+        while pending.paths.contains(key) {
+            pending.wanted.insert(key.to_string());
+            let left = PENDING_WAIT.saturating_sub(start.elapsed());
+            if left.is_zero() {
+                return;
+            }
+            pending = match self.rendered.wait_timeout(pending, left) {
+                Ok((p, _)) => p,
+                Err(_) => return,
+            };
+        }
+    }
+
+    fn put(
+        &self,
+        rendered: Vec<crate::render::OutputFile>,
+        outputs: Option<&HashSet<String>>,
+        removed: &[String],
+        generation: u64,
+        also: impl FnOnce(&mut State, SystemTime),
+    ) -> usize {
         let now = SystemTime::now();
         // Hash outside the lock: requests keep being answered meanwhile.
-        let prepared: Vec<(String, Vec<u8>, String)> = rendered
-            .into_iter()
-            .map(|f| {
-                let etag = etag(&f.bytes);
-                (f.path, f.bytes, etag)
-            })
-            .collect();
+        // Bytes equal to the served ones need no hash (a rebuild's site
+        // files are mostly unchanged, and cards are megabytes in all).
+        let prepared: Vec<(String, Vec<u8>, Option<String>)> = {
+            let Ok(state) = self.state.read() else {
+                return 0;
+            };
+            rendered
+                .into_iter()
+                .map(|f| {
+                    let same = state
+                        .files
+                        .get(&f.path)
+                        .is_some_and(|old| *old.bytes == *f.bytes);
+                    let etag = (!same).then(|| etag(&f.bytes));
+                    (f.path, f.bytes, etag)
+                })
+                .collect()
+        };
         let Ok(mut state) = self.state.write() else {
             return 0;
         };
         let mut changed = 0;
         for (path, bytes, etag) in prepared {
+            let etag = match etag {
+                Some(etag) => etag,
+                None => match state.files.get_mut(&path) {
+                    Some(f) if *f.bytes == *bytes => {
+                        f.generation = generation;
+                        continue;
+                    }
+                    // Changed since it was compared.
+                    _ => self::etag(&bytes),
+                },
+            };
             match state.files.get_mut(&path) {
                 Some(f) if f.etag == etag && *f.bytes == *bytes => f.generation = generation,
                 _ => {
@@ -101,16 +243,17 @@ impl Store {
                 }
             }
         }
+        for path in removed {
+            if state.files.remove(path).is_some() {
+                changed += 1;
+            }
+        }
         if let Some(outputs) = outputs {
             let before = state.files.len();
             state.files.retain(|p, _| outputs.contains(p));
             changed += before - state.files.len();
         }
-        state.base_path = base_path.to_string();
-        if state.errors.take().is_some() {
-            state.error_epoch += 1;
-            state.error_changed = Some(now);
-        }
+        also(&mut state, now);
         changed
     }
 
@@ -170,7 +313,7 @@ impl Store {
             Ok(s) => s,
             Err(_) => return Reply::Full(Response::text(400, "Bad request path")),
         };
-        let Ok(state) = self.state.read() else {
+        let Ok(mut state) = self.state.read() else {
             return Reply::Full(Response::text(500, "Server state unavailable"));
         };
         let base: Vec<&str> = state
@@ -197,6 +340,20 @@ impl Store {
         let mut key = rest.join("/");
         if key.is_empty() || key.ends_with('/') {
             key.push_str("index.html");
+        }
+        // A page an edit is still re-rendering is served once it is, never
+        // as it was before the reload.
+        let waiting = self.pending.lock().is_ok_and(|p| {
+            p.paths.contains(&key) || p.paths.contains(&format!("{key}/index.html"))
+        });
+        if waiting {
+            drop(state);
+            self.wait_rendered(&key);
+            self.wait_rendered(&format!("{key}/index.html"));
+            state = match self.state.read() {
+                Ok(s) => s,
+                Err(_) => return Reply::Full(Response::text(500, "Server state unavailable")),
+            };
         }
         if let Some(file) = state.files.get(&key) {
             return Reply::Full(serve_file(&state, &key, file, 200, request));

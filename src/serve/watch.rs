@@ -11,18 +11,21 @@
 //! or write a temporary file and rename it). After the first event the
 //! batch stays open until `QUIET` passes with no new event, or `MAX_WAIT`
 //! in all, so a save costs one rebuild while keeping the added latency to a
-//! few milliseconds.
+//! few milliseconds. Batches are gathered on a thread of their own
+//! ([`spawn`]), so that the rebuild thread can look for a new edit between
+//! pieces of work without blocking.
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError};
+use std::thread;
 use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
 /// Folders under the root that are watched recursively.
 pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
-const QUIET: Duration = Duration::from_millis(8);
+const QUIET: Duration = Duration::from_millis(4);
 const MAX_WAIT: Duration = Duration::from_millis(250);
 
 pub struct Watcher {
@@ -38,6 +41,41 @@ pub struct Watcher {
 pub struct Batch {
     pub paths: BTreeSet<PathBuf>,
     pub first_event: Instant,
+    /// When the batch closed (`first_event` plus the debounce).
+    pub closed: Instant,
+}
+
+/// Watches the project at `root` (absolute, canonical) on a thread of its
+/// own, sending each batch of changes.
+pub fn spawn(root: &Path) -> Result<Receiver<Batch>, String> {
+    let (ready_tx, ready_rx) = sync_channel(1);
+    let (tx, rx) = channel();
+    let root = root.to_path_buf();
+    thread::Builder::new()
+        .name("annex-watch".into())
+        .spawn(move || {
+            let mut watcher = match Watcher::new(&root) {
+                Ok(w) => {
+                    let _ = ready_tx.send(Ok(()));
+                    w
+                }
+                Err(e) => {
+                    let _ = ready_tx.send(Err(e.to_string()));
+                    return;
+                }
+            };
+            while let Some(batch) = watcher.next_batch() {
+                if tx.send(batch).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| e.to_string())?;
+    match ready_rx.recv() {
+        Ok(Ok(())) => Ok(rx),
+        Ok(Err(e)) => Err(e),
+        Err(_) => Err("the watcher thread stopped".into()),
+    }
 }
 
 impl Watcher {
@@ -111,6 +149,7 @@ impl Watcher {
         Some(Batch {
             paths,
             first_event: first_event.unwrap_or_else(Instant::now),
+            closed: Instant::now(),
         })
     }
 }
