@@ -215,6 +215,9 @@ SITE_YAML = """title: "Synthetic release: {n} meetings"
 description: "A synthetic release generated for annex's benchmark (bench/corpus.py); not a real agency's release."
 base_url: "/"
 language: "en-NZ"
+# Hugo and Zola build no search index; like for like, the timed builds don't
+# either. bench/run.py times builds with the Pagefind index separately.
+search: false
 grounds:
   preset: nz-oia
 """

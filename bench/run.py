@@ -472,6 +472,20 @@ def bench_size(n, args, env, annex_bin, hugo, logdir):
                                        runs, warmup, logdir)
             row["floor_copy"]["out"] = out_stats(copy, "data-grounds=")
             rmtree(copy)
+    if n <= args.search_max:
+        # The same build with the Pagefind search index (annex's default).
+        yaml = os.path.join(site, "site.yaml")
+        with open(yaml) as f:
+            text = f.read()
+        with open(yaml, "w") as f:
+            f.write(text.replace("search: false", "search: true"))
+        s = series(f"annex build with search N={n}", [annex_bin, "build", "--root", site], site,
+                   cleaner(site, src_keep), runs, warmup, logdir)
+        if "error" not in s and os.path.isdir(os.path.join(site, "public")):
+            s["out"] = out_stats(os.path.join(site, "public"), "data-grounds=")
+        row["annex_search"] = s
+        with open(yaml, "w") as f:
+            f.write(text)
     if n >= 100_000 and not (n == args.serve_n and not args.no_serve):
         rmtree(out_dir)   # free the tmpfs before Hugo builds
     if hugo:
@@ -524,10 +538,11 @@ def summary(R):
           "| output bytes | files | html | badge groups |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in R["sizes"]:
         n = row["n"]
-        for tool in ("annex", "hugo"):
+        for tool in ("annex", "annex_search", "hugo"):
             s = row.get(tool)
             if not s:
                 continue
+            tool = {"annex_search": "annex + Pagefind search"}.get(tool, tool)
             if "error" in s:
                 L.append(f"| {tool} | {fmt_int(n)} | – | failed: {s['error']} | | | | | | | | | |")
                 continue
@@ -648,6 +663,8 @@ def main():
     ap.add_argument("--no-hugo", action="store_true")
     ap.add_argument("--no-serve", action="store_true")
     ap.add_argument("--no-import", action="store_true")
+    ap.add_argument("--search-max", type=int, default=1000,
+                    help="also time builds with the Pagefind search index up to this N")
     ap.add_argument("--serve-n", type=int, default=10_000, help="N for the incremental measurement")
     ap.add_argument("--edits", type=int, default=10, help="edits timed under annex serve")
     ap.add_argument("--import-pages", type=int, default=5000)

@@ -954,23 +954,6 @@ fn weekday(y: i32, m: u32, d: u32) -> &'static str {
     NAMES[w as usize]
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_read_in_full() {
-        assert_eq!(human_date("2024-07-09"), "9 July 2024");
-        assert_eq!(human_day("2024-07-09"), "Tuesday 9 July 2024");
-        assert_eq!(human_day("2024-10-11"), "Friday 11 October 2024");
-        assert_eq!(human_date("soon"), "soon");
-        assert_eq!(
-            human_date_range("2024-07-09/2024-07-11"),
-            "9 July 2024 to 11 July 2024"
-        );
-    }
-}
-
 /// `text` as a quoted CSS string, for `content:`. A CSS file is not HTML,
 /// so only the string's own delimiters and line breaks need escaping.
 fn css_string(text: &str) -> String {
@@ -987,4 +970,29 @@ fn css_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn css_strings_escape_their_delimiters_and_line_breaks() {
+        assert_eq!(
+            super::css_string("a \"b\" \\ c\nd"),
+            "\"a \\\"b\\\" \\\\ c\\a d\""
+        );
+    }
+
+    use super::*;
+
+    #[test]
+    fn dates_read_in_full() {
+        assert_eq!(human_date("2024-07-09"), "9 July 2024");
+        assert_eq!(human_day("2024-07-09"), "Tuesday 9 July 2024");
+        assert_eq!(human_day("2024-10-11"), "Friday 11 October 2024");
+        assert_eq!(human_date("soon"), "soon");
+        assert_eq!(
+            human_date_range("2024-07-09/2024-07-11"),
+            "9 July 2024 to 11 July 2024"
+        );
+    }
 }
