@@ -129,10 +129,16 @@ pub const MONTHS: [&str; 12] = [
 /// The paragraph number a line of a released document starts with, as
 /// printed without its trailing dot: `12. The PM…` → `12`, `2 Prime
 /// Minister…` → `2`, `11.2. That…` → `11.2`. A number of more than three
-/// digits (a year) or one followed by a month name (a date line such as
-/// `9 July 2024`) is not a paragraph number.
+/// digits (a year) or a bare number followed by a month name (a date line
+/// such as `9 July 2024`) is not a paragraph number.
 pub fn paragraph_number(line: &str) -> Option<&str> {
-    let t = line.trim_start();
+    split_paragraph_number(line.trim_start()).map(|(number, _)| number)
+}
+
+/// `paragraph_number` of text that starts with the number, with the byte
+/// offset where the paragraph's own text begins (after the dot and the
+/// whitespace): the renderer strips the number there.
+pub fn split_paragraph_number(t: &str) -> Option<(&str, usize)> {
     let b = t.as_bytes();
     let mut end = 0;
     loop {
@@ -150,20 +156,31 @@ pub fn paragraph_number(line: &str) -> Option<&str> {
         }
         break;
     }
-    let mut after = end;
-    if b.get(after) == Some(&b'.') {
-        after += 1;
+    let dotted = b.get(end) == Some(&b'.');
+    let after = end + usize::from(dotted);
+    let rest = t[after..].trim_start();
+    let ws = t.len() - after - rest.len();
+    if ws == 0 && after < t.len() {
+        return None;
     }
-    match b.get(after) {
-        None => Some(&t[..end]),
-        Some(b' ' | b'\t' | b'\r' | b'\n') => {
-            // A month name right after a bare number is a date, not a paragraph.
-            let rest = t[after..].trim_start();
-            let month = MONTHS.iter().any(|m| rest.starts_with(m));
-            (!(month && after == end)).then_some(&t[..end])
-        }
-        _ => None,
+    // A month name (or its first three letters) right after a bare number
+    // is a date, not a paragraph.
+    if !dotted && starts_with_month(rest) {
+        return None;
     }
+    Some((&t[..end], after + ws))
+}
+
+fn starts_with_month(text: &str) -> bool {
+    let word: String = text
+        .chars()
+        .take_while(|c| c.is_alphabetic())
+        .collect::<String>()
+        .to_lowercase();
+    word.len() >= 3
+        && MONTHS
+            .iter()
+            .any(|m| word.starts_with(&m[..3].to_lowercase()))
 }
 
 fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {

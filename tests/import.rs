@@ -879,6 +879,10 @@ fn a_release_without_meetings_imports_and_builds() {
     let page = read(dir.path(), "public/documents/01-harbour-board/index.html");
     assert!(page.contains("The minutes were agreed."));
     assert!(page.contains("(b)(7)(C)"));
+    // No meetings: no meetings index, and no page links to one.
+    assert!(!dir.path().join("public/meetings").exists());
+    assert!(!page.contains("meetings/\""));
+    assert!(!read(dir.path(), "public/index.html").contains("meetings/\""));
 }
 
 /// Codes as agencies print them go into the content exactly as printed,

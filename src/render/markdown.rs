@@ -322,59 +322,12 @@ fn strip_paragraph_number(unit: &mut [(Event, Range<usize>)]) -> Option<String> 
     let (Event::Text(text), range) = unit.get_mut(1)? else {
         return None;
     };
-    let (number, rest_at) = paragraph_number(text)?;
+    let (number, rest_at) = crate::markers::split_paragraph_number(text)?;
+    let number = number.to_string();
     let rest = text[rest_at..].to_string();
     range.start += rest_at;
     *text = CowStr::from(rest);
     Some(number)
-}
-
-/// Parses a leading paragraph number. Digits in groups of at most three,
-/// joined by dots, then an optional dot and whitespace. A date at the start
-/// of a line (`9 July 2024`) is not a paragraph number.
-pub fn paragraph_number(text: &str) -> Option<(String, usize)> {
-    let b = text.as_bytes();
-    let mut i = 0;
-    loop {
-        let start = i;
-        while i < b.len() && b[i].is_ascii_digit() {
-            i += 1;
-        }
-        if i == start || i - start > 3 {
-            return None;
-        }
-        if b.get(i) == Some(&b'.') && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-            continue;
-        }
-        break;
-    }
-    let number = text[..i].to_string();
-    let dotted = b.get(i) == Some(&b'.');
-    if dotted {
-        i += 1;
-    }
-    let ws = text[i..].len() - text[i..].trim_start().len();
-    if ws == 0 && i < text.len() {
-        return None;
-    }
-    let rest = &text[i + ws..];
-    if !dotted && starts_with_month(rest) {
-        return None;
-    }
-    Some((number, i + ws))
-}
-
-fn starts_with_month(text: &str) -> bool {
-    const MONTHS: [&str; 12] = [
-        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-    ];
-    let word: String = text
-        .chars()
-        .take_while(|c| c.is_alphabetic())
-        .collect::<String>()
-        .to_lowercase();
-    word.len() >= 3 && MONTHS.iter().any(|m| word.starts_with(m))
 }
 
 /// The event transform: badges, escaped HTML, safe links, shifted headings;

@@ -425,16 +425,18 @@ impl<'s> Renderer<'s> {
     /// Every page of the site, in a stable order.
     pub fn all_pages(&self) -> Vec<PageId> {
         let c = &self.site.content;
-        let mut ids = vec![
-            PageId::Home,
-            PageId::Meetings,
+        let mut ids = vec![PageId::Home];
+        if !c.meetings.is_empty() {
+            ids.push(PageId::Meetings);
+        }
+        ids.extend([
             PageId::Documents,
             PageId::PressIndex,
             PageId::Grounds,
             PageId::Participants,
             PageId::Data,
             PageId::Compare,
-        ];
+        ]);
         if crate::search::enabled(self) {
             ids.push(PageId::Search);
         }

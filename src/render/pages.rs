@@ -78,6 +78,9 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
             "language": config.language,
             "reference": release.reference,
             "agency": release.agency,
+            // A release without meetings (a report, a manual) has no
+            // meetings index, and no link to one.
+            "meetings": r.site.content.meetings.len(),
         },
         "page": {
             "kind": template.trim_end_matches(".html").trim_end_matches(".xml").trim_end_matches(".txt"),

@@ -336,7 +336,7 @@ impl Project {
         let r = live.borrow_dependent();
         let all = r.all_pages();
         let mut files = r.render(&all)?;
-        files.extend(static_files(r));
+        files.extend(r.theme_files());
         let site_files = r.site_files();
         self.site_paths = non_card_paths(&site_files);
         files.extend(site_files);
@@ -470,7 +470,7 @@ impl Project {
         };
         let pages = files.len();
         if with_static {
-            files.extend(static_files(r));
+            files.extend(r.theme_files());
         }
         self.live = Some(live);
         Ok(self.unchanged(
@@ -866,7 +866,7 @@ impl Project {
                 .into_iter()
                 .map(|id| r.page_path(id))
                 .collect();
-            outputs.extend(static_files(r).into_iter().map(|f| f.path));
+            outputs.extend(r.theme_files().into_iter().map(|f| f.path));
             outputs.extend(files.iter().map(|f| f.path.clone()));
             files.shrink_to_fit();
             return Ok(Step {
@@ -899,7 +899,7 @@ impl Project {
             .map_err(|d| d.summary())?;
         let r = Renderer::new(&site, theme, &self.options(&site)).map_err(|d| d.summary())?;
         let mut files = r.render(&r.all_pages()).map_err(|d| d.summary())?;
-        files.extend(static_files(&r));
+        files.extend(r.theme_files());
         files.extend(r.site_files());
         Ok(files)
     }
@@ -930,18 +930,6 @@ fn non_card_paths(files: &[OutputFile]) -> Vec<String> {
 }
 
 /// The theme's static files as output files.
-fn static_files(renderer: &Renderer) -> Vec<OutputFile> {
-    renderer
-        .theme
-        .static_files
-        .iter()
-        .map(|(path, bytes)| OutputFile {
-            path: format!("assets/{path}"),
-            bytes: bytes.clone(),
-        })
-        .collect()
-}
-
 /// The templates pages are rendered with, by page kind (see
 /// `render::pages::context`); any other template is included by these.
 const PAGE_TEMPLATES: [&str; 17] = [
@@ -1234,6 +1222,10 @@ impl Affected {
             PageId::Data,
             PageId::Compare,
         ];
+        // As `Renderer::all_pages`: no meetings, no meetings index.
+        if c.meetings.is_empty() {
+            ids.retain(|&id| id != PageId::Meetings);
+        }
         if c.config.search {
             ids.push(PageId::Search);
         }

@@ -20,6 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::http::{self, Body, Handler, Reply, Request, Response};
 use super::reload::{self, Hub};
 use crate::diagnostics::Diagnostics;
+use crate::render::markdown::escape;
 
 /// One served file.
 #[derive(Debug, Clone)]
@@ -516,20 +517,6 @@ pub fn error_html(diags: &Diagnostics) -> String {
          <pre style=\"margin:0;white-space:pre-wrap;font:14px/1.45 ui-monospace,monospace\">{list}</pre></div>",
         escape(&diags.summary())
     )
-}
-
-fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A strong validator for bytes: 64 bits of the standard hasher with its
