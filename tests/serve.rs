@@ -892,7 +892,9 @@ fn meetings_updated_in_place_give_what_a_full_resolve_gives() {
     let with_press = (0..n)
         .find(|&i| !content.meetings[i].meta.press.is_empty())
         .expect("a meeting cites press");
-    let edits: Vec<(&str, Box<dyn Fn(&mut annex::model::Content) -> Vec<usize>>)> = vec![
+    /// An edit of the content, giving the meetings it changed.
+    type Edit = Box<dyn Fn(&mut annex::model::Content) -> Vec<usize>>;
+    let edits: Vec<(&str, Edit)> = vec![
         (
             "a title",
             Box::new(|c| {
