@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::copy_dir;
+
 const DEADLINE: Duration = Duration::from_secs(120);
 
 // ---------------------------------------------------------------------------
@@ -39,19 +42,6 @@ fn project() -> tempfile::TempDir {
         write_small_site(&site);
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn write(path: &Path, text: &str) {

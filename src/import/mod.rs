@@ -31,6 +31,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 use serde::Serialize;
 
@@ -215,8 +216,10 @@ pub fn import_text_with(
         None => None,
     };
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let lines: Vec<SourceLine> = text
-        .lines()
+    // Lines are normalised one by one, so on every core.
+    let raws: Vec<&str> = text.lines().collect();
+    let lines: Vec<SourceLine> = raws
+        .par_iter()
         .enumerate()
         .map(|(i, raw)| SourceLine {
             number: i + 1,
@@ -252,47 +255,23 @@ pub fn import_text_with(
     }
     let letter_end = schedule_heading.unwrap_or(first_document);
 
-    let letter = letter::read(&lines[..letter_end]);
-    let grounds = match chosen {
-        Some(preset) => GroundsChoice {
-            preset,
-            source: GroundsSource::Option,
-        },
-        None => {
-            let named = |ls: &[SourceLine]| {
-                crate::grounds::preset_for_act(
-                    &ls.iter()
-                        .map(|l| l.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                )
-            };
-            match named(&lines[..first_document]) {
-                Some(preset) => GroundsChoice {
-                    preset,
-                    source: GroundsSource::Letter,
-                },
-                None => match named(&lines) {
-                    Some(preset) => GroundsChoice {
-                        preset,
-                        source: GroundsSource::Release,
-                    },
-                    None => GroundsChoice {
-                        preset: DEFAULT_PRESET,
-                        source: GroundsSource::Default,
-                    },
-                },
-            }
-        }
-    };
-    let rows = schedule::read(path, &lines[letter_end..first_document], &mut warnings);
     // A source that marks its own pages (a PDF import) says which page
     // the first document begins on.
     let page_in_effect = lines[..first_document]
         .iter()
         .rev()
         .find_map(|l| documents::page_marker(&l.text));
-    let mut split = documents::split_from_page(&lines[first_document..], page_in_effect);
+    // Splitting the documents is one pass in order; the letter, the
+    // schedule and the Act are read meanwhile.
+    let (mut split, (letter, rows, grounds)) = rayon::join(
+        || documents::split_from_page(&lines[first_document..], page_in_effect),
+        || {
+            let letter = letter::read(&lines[..letter_end]);
+            let rows = schedule::read(path, &lines[letter_end..first_document], &mut warnings);
+            let grounds = choose_grounds(chosen, &lines, first_document);
+            (letter, rows, grounds)
+        },
+    );
     for (field, missing) in [
         ("reference", letter.reference.is_none()),
         ("agency", letter.agency.is_none()),
@@ -443,16 +422,21 @@ pub fn import_text_with(
         .max(2);
 
     // Document slugs, by first page and a few title words.
-    let mut taken = BTreeSet::new();
-    let doc_slugs: Vec<String> = split
-        .iter()
-        .zip(&layouts)
-        .map(|(doc, layout)| {
-            let words = doc
-                .title
+    // The words on every core, then made unique in order.
+    let title_words: Vec<String> = split
+        .par_iter()
+        .map(|doc| {
+            doc.title
                 .as_deref()
                 .map(|t| slug::words(t, 3))
-                .unwrap_or_default();
+                .unwrap_or_default()
+        })
+        .collect();
+    let mut taken = BTreeSet::new();
+    let doc_slugs: Vec<String> = title_words
+        .into_iter()
+        .zip(&layouts)
+        .map(|(words, layout)| {
             let words = if words.is_empty() {
                 "document".to_string()
             } else {
@@ -467,8 +451,8 @@ pub fn import_text_with(
 
     // Meetings.
     let facts: Vec<meetings::DocumentFacts> = split
-        .iter()
-        .zip(&doc_slugs)
+        .par_iter()
+        .zip(doc_slugs.par_iter())
         .map(|(doc, slug)| {
             let lines: Vec<&SourceLine> = doc.segments.iter().flatten().collect();
             meetings::DocumentFacts {
@@ -578,12 +562,17 @@ pub fn import_text_with(
         grounds_cited: letter.grounds_cited.clone(),
         notes: release_notes,
     };
-    files.insert(
-        PathBuf::from("release.md"),
-        with_front_matter(path, &release, &release_body)?,
-    );
 
-    for (d, doc) in split.iter().enumerate() {
+    // Each document's file is made on its own (on every core), then
+    // gathered in order; release.md (its schedule makes its front matter
+    // the largest) meanwhile.
+    let (release_file, document_files) = rayon::join(
+        || with_front_matter(path, &release, &release_body),
+        || {
+            split
+        .par_iter()
+        .enumerate()
+        .map(|(d, doc)| {
         let layout = &layouts[d];
         let mut notes = Vec::new();
         if untitled[d] {
@@ -636,18 +625,34 @@ pub fn import_text_with(
             meetings: doc_meetings,
             notes,
         };
-
-        bodies.push_str(&body);
-        files.insert(
+        let file = with_front_matter(path, &meta, &body)?;
+        Ok((
             PathBuf::from("documents").join(format!("{}.md", doc_slugs[d])),
-            with_front_matter(path, &meta, &body)?,
-        );
+            file,
+            body,
+        ))
+        })
+        .collect::<Vec<Result<(PathBuf, String, String), Vec<Diagnostic>>>>()
+        },
+    );
+    files.insert(PathBuf::from("release.md"), release_file?);
+    for made in document_files {
+        let (rel, file, body) = made?;
+        bodies.push_str(&body);
+        files.insert(rel, file);
     }
-    for m in &built {
-        files.insert(
-            PathBuf::from("meetings").join(format!("{}.md", m.slug)),
-            with_front_matter(path, &m.meta, "")?,
-        );
+    let meeting_files: Vec<Result<(PathBuf, String), Vec<Diagnostic>>> = built
+        .par_iter()
+        .map(|m| {
+            Ok((
+                PathBuf::from("meetings").join(format!("{}.md", m.slug)),
+                with_front_matter(path, &m.meta, "")?,
+            ))
+        })
+        .collect();
+    for made in meeting_files {
+        let (rel, file) = made?;
+        files.insert(rel, file);
     }
 
     // The lossless promise, checked before anything is written.
@@ -656,7 +661,11 @@ pub fn import_text_with(
         .map(|l| l.text.as_str())
         .collect::<Vec<_>>()
         .join("\n");
-    let source_groups = markers::scan(&source_text);
+    // The source's codes and the written ones are counted side by side.
+    let (source_groups, written_counts) = rayon::join(
+        || markers::scan(&source_text),
+        || markers::count_codes(&bodies),
+    );
     let mut source_counts = BTreeMap::new();
     for code in source_groups.iter().flat_map(|g| &g.codes) {
         *source_counts.entry(code.canonical.clone()).or_insert(0) += 1;
@@ -668,7 +677,6 @@ pub fn import_text_with(
         &source_groups,
         grounds.preset,
     ));
-    let written_counts = markers::count_codes(&bodies);
     if source_counts != written_counts {
         let mut diffs = Vec::new();
         for code in source_counts
@@ -714,6 +722,48 @@ pub fn import_text_with(
         grounds,
         site_yaml,
     })
+}
+
+/// The grounds preset: the one `--grounds` names, else the one for the Act
+/// the letter names, else the Act named anywhere in the release, else the
+/// default.
+fn choose_grounds(
+    chosen: Option<&'static str>,
+    lines: &[SourceLine],
+    first_document: usize,
+) -> GroundsChoice {
+    match chosen {
+        Some(preset) => GroundsChoice {
+            preset,
+            source: GroundsSource::Option,
+        },
+        None => {
+            let named = |ls: &[SourceLine]| {
+                crate::grounds::preset_for_act(
+                    &ls.iter()
+                        .map(|l| l.text.as_str())
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            };
+            match named(&lines[..first_document]) {
+                Some(preset) => GroundsChoice {
+                    preset,
+                    source: GroundsSource::Letter,
+                },
+                None => match named(lines) {
+                    Some(preset) => GroundsChoice {
+                        preset,
+                        source: GroundsSource::Release,
+                    },
+                    None => GroundsChoice {
+                        preset: DEFAULT_PRESET,
+                        source: GroundsSource::Default,
+                    },
+                },
+            }
+        }
+    }
 }
 
 /// Codes the preset does not know, each reported once, where it first
@@ -927,15 +977,25 @@ pub fn write(import: &Import, out: &Path, force: bool) -> Result<(), Diagnostic>
             .hint("pass --force to replace them, or import into an empty folder with --out"));
         }
     }
-    for (rel, text) in &import.files {
-        let target = out.join(rel);
-        if let Some(parent) = target.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| {
-                Diagnostic::error("io", parent, format!("cannot create folder: {e}"))
-            })?;
-        }
-        std::fs::write(&target, text)
-            .map_err(|e| Diagnostic::error("io", &target, format!("cannot write: {e}")))?;
+    // Folders first (a handful), then the files on every core; the first
+    // error in the files' order is the one reported.
+    let parents: BTreeSet<PathBuf> = import
+        .files
+        .keys()
+        .filter_map(|rel| out.join(rel).parent().map(Path::to_path_buf))
+        .collect();
+    for parent in &parents {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Diagnostic::error("io", parent, format!("cannot create folder: {e}")))?;
     }
-    Ok(())
+    let files: Vec<(&PathBuf, &String)> = import.files.iter().collect();
+    let written: Vec<Result<(), Diagnostic>> = files
+        .par_iter()
+        .map(|(rel, text)| {
+            let target = out.join(rel);
+            std::fs::write(&target, text)
+                .map_err(|e| Diagnostic::error("io", &target, format!("cannot write: {e}")))
+        })
+        .collect();
+    written.into_iter().collect()
 }
