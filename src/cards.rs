@@ -49,8 +49,14 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 
 /// Every meeting's card, drawn or read from the cache, sorted by path.
 pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
+    files_of(r, &all(r))
+}
+
+/// The cards of the meetings at `meetings` (indices into the content's
+/// meetings), as [`files`]: `serve` makes again only those an edit changed.
+pub fn files_of(r: &Renderer, meetings: &[usize]) -> (Vec<OutputFile>, CardReport) {
     let out = std::sync::Mutex::new(Vec::new());
-    let report = each(r, |path, card| {
+    let report = each_of(r, meetings, |path, card| {
         let bytes = match card {
             Card::Drawn(bytes) => bytes,
             Card::Cached(file) => std::fs::read(file)?,
@@ -81,12 +87,24 @@ pub fn each<F>(r: &Renderer, put: F) -> std::io::Result<CardReport>
 where
     F: Fn(String, Card) -> std::io::Result<()> + Sync,
 {
+    each_of(r, &all(r), put)
+}
+
+fn all(r: &Renderer) -> Vec<usize> {
+    (0..r.site.content.meetings.len()).collect()
+}
+
+/// [`each`] for the meetings at `meetings`.
+pub fn each_of<F>(r: &Renderer, meetings: &[usize], put: F) -> std::io::Result<CardReport>
+where
+    F: Fn(String, Card) -> std::io::Result<()> + Sync,
+{
     let c = &r.site.content;
     let cache = cache_dir(&c.root);
     let options = std::sync::OnceLock::new();
     let drawn = std::sync::atomic::AtomicUsize::new(0);
     let cached = std::sync::atomic::AtomicUsize::new(0);
-    (0..c.meetings.len()).into_par_iter().try_for_each(|m| {
+    meetings.par_iter().try_for_each(|&m| {
         let svg = card_svg(r, m);
         let key = format!(
             "{:016x}",

@@ -588,4 +588,15 @@ pub struct Site {
     pub ground_index: std::collections::HashMap<String, usize>,
     /// Per ground: how many marker codes use it, across documents.
     pub ground_uses: Vec<usize>,
+    /// Slug → index of every entry, kept so that `serve` can check an
+    /// edited meeting's references without indexing the site again.
+    pub slugs: SlugIndex,
+}
+
+/// Slug → index into `Content`'s vectors, per kind of entry.
+#[derive(Debug, Clone, Default)]
+pub struct SlugIndex {
+    pub meetings: std::collections::HashMap<String, usize>,
+    pub documents: std::collections::HashMap<String, usize>,
+    pub press: std::collections::HashMap<String, usize>,
 }

@@ -5,13 +5,13 @@
 //! error located in the file that makes it; all are collected before
 //! returning. Nothing here renders or writes.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use crate::diagnostics::{closest, Diagnostic, Diagnostics, LineIndex};
 use crate::grounds;
 use crate::markers;
-use crate::model::{Content, Entry, MarkerUse, Person, Site};
+use crate::model::{Content, DocumentMeta, Entry, MarkerUse, MeetingMeta, Person, Site, SlugIndex};
 use crate::yaml;
 
 use rayon::prelude::*;
@@ -69,9 +69,11 @@ pub fn resolve_reusing(
     let mut diags = Diagnostics::default();
     let ground_index = grounds::index(&content.grounds);
 
-    let meetings = slug_index(&content.meetings, "meeting", &mut diags);
-    let documents = slug_index(&content.documents, "document", &mut diags);
-    let press = slug_index(&content.press, "press item", &mut diags);
+    let slugs = SlugIndex {
+        meetings: slug_index(&content.meetings, "meeting", &mut diags),
+        documents: slug_index(&content.documents, "document", &mut diags),
+        press: slug_index(&content.press, "press item", &mut diags),
+    };
 
     let codes = CodeChecker {
         index: &ground_index,
@@ -115,122 +117,40 @@ pub fn resolve_reusing(
     let r = &content.release;
     codes.markers(&r.path, &r.body, r.body_line, &mut diags);
 
-    // Paragraph numbers, for the documents a reference names a paragraph
-    // of: found when first needed, not for every document.
-    let mut paragraphs: HashMap<usize, Vec<String>> = HashMap::new();
-    let numbers = |di: usize| -> Vec<String> {
-        content.documents[di]
-            .body
-            .lines()
-            .filter_map(markers::paragraph_number)
-            .map(str::to_string)
-            .collect()
+    let mut checker = Checker {
+        documents: &content.documents,
+        slugs: &slugs,
+        codes,
+        paragraphs: HashMap::new(),
+        refs: RefChecker::default(),
     };
-
-    let mut refs = RefChecker::default();
     let mut meeting_documents = vec![Vec::new(); content.meetings.len()];
     let mut document_meetings = vec![Vec::new(); content.documents.len()];
     let mut press_meetings = vec![Vec::new(); content.press.len()];
-    let mut participant_markers = vec![Vec::new(); content.meetings.len()];
+    let mut participant_markers = Vec::with_capacity(content.meetings.len());
 
     for (mi, m) in content.meetings.iter().enumerate() {
-        for source in &m.meta.sources {
-            if let Some(di) = refs.get(
-                &documents,
-                &m.path,
-                "document",
-                &source.document,
-                "document",
-                &mut diags,
-            ) {
-                push_unique(&mut meeting_documents[mi], di);
-                push_unique(&mut document_meetings[di], mi);
-                for p in &source.paragraphs {
-                    let known = paragraphs.entry(di).or_insert_with(|| numbers(di));
-                    refs.paragraph(&m.path, &content.documents[di], known, p, &mut diags);
-                }
-                if let Some(pages) = source.pages {
-                    let doc = &content.documents[di].meta.pages;
-                    if pages.first < doc.first || pages.last > doc.last {
-                        let (line, col) = refs.locate(&m.path, "pages", &pages.to_string());
-                        diags.push(
-                            Diagnostic::warning(
-                                "page-range",
-                                &m.path,
-                                format!(
-                                    "pages {pages} are outside document `{}` (pages {doc})",
-                                    source.document
-                                ),
-                            )
-                            .at(line, col)
-                            .hint("check the release page numbers"),
-                        );
-                    }
-                }
-            }
+        let links = checker.meeting(m, &mut diags);
+        for &di in &links.documents {
+            push_unique(&mut meeting_documents[mi], di);
+            push_unique(&mut document_meetings[di], mi);
         }
-        for pr in &m.meta.press {
-            if let Some(pi) = refs.get(&press, &m.path, "item", &pr.item, "press item", &mut diags)
-            {
-                push_unique(&mut press_meetings[pi], mi);
-            }
-            for passage in &pr.release {
-                if let Some(di) = refs.get(
-                    &documents,
-                    &m.path,
-                    "document",
-                    &passage.document,
-                    "document",
-                    &mut diags,
-                ) {
-                    let known = paragraphs.entry(di).or_insert_with(|| numbers(di));
-                    refs.paragraph(
-                        &m.path,
-                        &content.documents[di],
-                        known,
-                        &passage.paragraph,
-                        &mut diags,
-                    );
-                }
-            }
+        for &pi in &links.press {
+            push_unique(&mut press_meetings[pi], mi);
         }
-        for side in &m.meta.participants {
-            for person in &side.people {
-                if let Some(code) = &person.withheld {
-                    let (line, col) = refs.locate(&m.path, "withheld", code);
-                    let found = codes.markers(&m.path, code, 1, &mut diags);
-                    if found.is_empty() {
-                        diags.push(
-                            Diagnostic::error(
-                                "unknown-code",
-                                &m.path,
-                                format!("`{code}` is not a redaction code"),
-                            )
-                            .at(line, col)
-                            .hint("write the code as the release prints it, e.g. `s6(a)`"),
-                        );
-                    }
-                    participant_markers[mi].extend(found.into_iter().map(|u| MarkerUse {
-                        line,
-                        column: col,
-                        ..u
-                    }));
-                }
-                if person.name.is_none() && person.withheld.is_none() {
-                    let (line, col) = refs.locate(&m.path, "people", "");
-                    diags.push(
-                        Diagnostic::error("missing-field", &m.path, "a participant has neither `name` nor `withheld`")
-                            .at(line, col)
-                            .hint("give the name, or `withheld:` with the code the release prints in its place"),
-                    );
-                }
-            }
-        }
+        participant_markers.push(links.participant_markers);
     }
+    let refs = &mut checker.refs;
     for (di, d) in content.documents.iter().enumerate() {
         for slug in &d.meta.meetings {
-            if let Some(mi) = refs.get(&meetings, &d.path, "meetings", slug, "meeting", &mut diags)
-            {
+            if let Some(mi) = refs.get(
+                &slugs.meetings,
+                &d.path,
+                "meetings",
+                slug,
+                "meeting",
+                &mut diags,
+            ) {
                 push_unique(&mut document_meetings[di], mi);
                 push_unique(&mut meeting_documents[mi], di);
             }
@@ -238,12 +158,24 @@ pub fn resolve_reusing(
     }
     for row in &content.release.meta.schedule {
         if let Some(slug) = &row.meeting {
-            refs.get(&meetings, &r.path, "meeting", slug, "meeting", &mut diags);
+            refs.get(
+                &slugs.meetings,
+                &r.path,
+                "meeting",
+                slug,
+                "meeting",
+                &mut diags,
+            );
         }
         for doc in &row.documents {
             if let Some(slug) = &doc.document {
                 refs.get(
-                    &documents, &r.path, "document", slug, "document", &mut diags,
+                    &slugs.documents,
+                    &r.path,
+                    "document",
+                    slug,
+                    "document",
+                    &mut diags,
                 );
             }
         }
@@ -251,7 +183,7 @@ pub fn resolve_reusing(
     for g in &r.meta.grounds_cited {
         if !ground_index.contains_key(&grounds::key(&g.code)) {
             let (line, col) = refs.locate(&r.path, "code", &g.code);
-            diags.push(codes.unknown(&r.path, &g.code, line, col));
+            diags.push(checker.codes.unknown(&r.path, &g.code, line, col));
         }
     }
 
@@ -262,42 +194,10 @@ pub fn resolve_reusing(
 
     let mut order: Vec<usize> = (0..content.meetings.len()).collect();
     let ms = &content.meetings;
-    // Time order where the release gives times. A meeting with no time is
-    // placed by its request item (requests list engagements in order),
-    // then after the timed meetings of the same item.
-    order.sort_by(|&a, &b| {
-        let key = |i: usize| {
-            let m = &ms[i].meta;
-            let item = m
-                .request_item
-                .as_deref()
-                .and_then(|n| n.trim().parse::<u32>().ok());
-            (
-                &m.date,
-                item.unwrap_or(u32::MAX),
-                m.start.is_none(),
-                m.start.as_deref().unwrap_or(""),
-                &m.title,
-                &ms[i].slug,
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-    let rank: Vec<usize> = {
-        let mut rank = vec![0; order.len()];
-        for (pos, &mi) in order.iter().enumerate() {
-            rank[mi] = pos;
-        }
-        rank
-    };
-    for list in document_meetings
-        .iter_mut()
-        .chain(press_meetings.iter_mut())
-    {
-        list.sort_by_key(|&mi| rank[mi]);
-    }
+    order.sort_by(|&a, &b| order_key(&ms[a]).cmp(&order_key(&ms[b])));
+    sort_meeting_lists(&mut document_meetings, &mut press_meetings, &order);
     for list in meeting_documents.iter_mut() {
-        list.sort_by_key(|&di| (content.documents[di].meta.pages.first, di));
+        sort_documents(list, &content.documents);
     }
 
     let mut ground_uses = vec![0; content.grounds.len()];
@@ -320,13 +220,302 @@ pub fn resolve_reusing(
             people,
             ground_index,
             ground_uses,
+            slugs,
             content,
         },
         diags,
     ))
 }
 
-/// Slug → index for one kind; a repeated slug is an error naming both files.
+/// Puts meetings read again into `site` in place, each at its index, with
+/// the same file and slug as before (the caller checks both), and updates
+/// the graph around them: `site` is then what [`resolve`] makes of the same
+/// content. Only the edited meetings are checked and only the links they
+/// take part in are redone, so an edit of one meeting in a large release
+/// costs about as much as the meeting. On errors `site` is unchanged.
+pub fn update_meetings(
+    site: &mut Site,
+    fresh: Vec<(usize, Entry<MeetingMeta>)>,
+) -> Result<Updated, Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let mut checker = Checker {
+        documents: &site.content.documents,
+        slugs: &site.slugs,
+        codes: CodeChecker {
+            index: &site.ground_index,
+            grounds: &site.content.grounds,
+        },
+        paragraphs: HashMap::new(),
+        refs: RefChecker::default(),
+    };
+    let mut links = Vec::with_capacity(fresh.len());
+    for (_, m) in &fresh {
+        checker
+            .codes
+            .markers(&m.path, &m.body, m.body_line, &mut diags);
+        links.push(checker.meeting(m, &mut diags));
+    }
+    diags.sort();
+    if diags.has_errors() {
+        return Err(diags);
+    }
+
+    let mut updated = Updated::default();
+    let changed: Vec<usize> = fresh.iter().map(|(mi, _)| *mi).collect();
+    let mut moved = Vec::new();
+    let mut names_before = BTreeSet::new();
+    for ((mi, m), links) in fresh.into_iter().zip(links) {
+        let old = std::mem::replace(&mut site.content.meetings[mi], m);
+        names_before.extend(named(&old).map(str::to_string));
+        let new = &site.content.meetings[mi];
+        if order_key(&old) != order_key(new) {
+            updated.order_changed = true;
+            moved.push(mi);
+        }
+        if !same(&old.meta.participants, &new.meta.participants) {
+            updated.people_changed = true;
+        }
+        if !same(&old.meta.press, &new.meta.press) {
+            updated.press_changed = true;
+        }
+        // Documents that name the meeting themselves stay linked to it.
+        let slug = &new.slug;
+        let docs = &site.content.documents;
+        let mut documents: Vec<usize> = site.meeting_documents[mi]
+            .iter()
+            .copied()
+            .filter(|&di| docs[di].meta.meetings.contains(slug))
+            .collect();
+        for &di in &links.documents {
+            push_unique(&mut documents, di);
+        }
+        sort_documents(&mut documents, docs);
+        for &di in &site.meeting_documents[mi] {
+            site.document_meetings[di].retain(|&x| x != mi);
+        }
+        for &di in &documents {
+            push_unique(&mut site.document_meetings[di], mi);
+        }
+        site.meeting_documents[mi] = documents;
+        for list in site.press_meetings.iter_mut() {
+            list.retain(|&x| x != mi);
+        }
+        for &pi in &links.press {
+            push_unique(&mut site.press_meetings[pi], mi);
+        }
+        site.participant_markers[mi] = links.participant_markers;
+    }
+    // Each moved meeting taken out and put back where its key now sorts:
+    // the rest of the order stands.
+    let order = &mut site.meeting_order;
+    order.retain(|m| !moved.contains(m));
+    let ms = &site.content.meetings;
+    for &mi in &moved {
+        let at = order
+            .binary_search_by(|&x| order_key(&ms[x]).cmp(&order_key(&ms[mi])))
+            .unwrap_or_else(|at| at);
+        order.insert(at, mi);
+    }
+    sort_meeting_lists(
+        &mut site.document_meetings,
+        &mut site.press_meetings,
+        &site.meeting_order,
+    );
+    if updated.people_changed || updated.order_changed {
+        update_people(site, &changed, names_before);
+    }
+    updated.warnings = diags;
+    Ok(updated)
+}
+
+/// What [`update_meetings`] changed beyond the meetings' own links.
+#[derive(Debug, Default)]
+pub struct Updated {
+    /// The meetings' time order.
+    pub order_changed: bool,
+    /// The participants list (`Site::people`).
+    pub people_changed: bool,
+    /// A meeting's press claims.
+    pub press_changed: bool,
+    /// Warnings about the updated meetings.
+    pub warnings: Diagnostics,
+}
+
+fn same<T: serde::Serialize>(a: &T, b: &T) -> bool {
+    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
+}
+
+/// The key meetings are ordered by: date, request item, start time (a
+/// meeting without one after those with one), title, slug.
+fn order_key(m: &Entry<MeetingMeta>) -> (&str, u32, bool, &str, &str, &str) {
+    let meta = &m.meta;
+    let item = meta
+        .request_item
+        .as_deref()
+        .and_then(|n| n.trim().parse::<u32>().ok());
+    (
+        &meta.date,
+        item.unwrap_or(u32::MAX),
+        meta.start.is_none(),
+        meta.start.as_deref().unwrap_or(""),
+        &meta.title,
+        &m.slug,
+    )
+}
+
+/// Lists of meetings in time order.
+fn sort_meeting_lists(documents: &mut [Vec<usize>], press: &mut [Vec<usize>], order: &[usize]) {
+    let mut rank = vec![0; order.len()];
+    for (pos, &mi) in order.iter().enumerate() {
+        rank[mi] = pos;
+    }
+    for list in documents.iter_mut().chain(press.iter_mut()) {
+        list.sort_by_key(|&mi| rank[mi]);
+    }
+}
+
+/// A meeting's documents in release order.
+fn sort_documents(list: &mut [usize], documents: &[Entry<DocumentMeta>]) {
+    list.sort_by_key(|&di| (documents[di].meta.pages.first, di));
+}
+
+/// What a meeting's front matter links to, once checked.
+struct MeetingLinks {
+    /// Documents of its `sources`, in order, once each.
+    documents: Vec<usize>,
+    /// Press items it cites, in order.
+    press: Vec<usize>,
+    /// Markers in its participants list.
+    participant_markers: Vec<MarkerUse>,
+}
+
+/// Checks entries' references against the site's indexes.
+struct Checker<'a> {
+    documents: &'a [Entry<DocumentMeta>],
+    slugs: &'a SlugIndex,
+    codes: CodeChecker<'a>,
+    /// Paragraph numbers of the documents a reference names a paragraph
+    /// of: found when first needed, not for every document.
+    paragraphs: HashMap<usize, Vec<String>>,
+    refs: RefChecker,
+}
+
+impl Checker<'_> {
+    /// Checks a meeting's front matter and resolves its links; problems go
+    /// to `diags`.
+    fn meeting(&mut self, m: &Entry<MeetingMeta>, diags: &mut Diagnostics) -> MeetingLinks {
+        let mut links = MeetingLinks {
+            documents: Vec::new(),
+            press: Vec::new(),
+            participant_markers: Vec::new(),
+        };
+        let slugs = self.slugs;
+        for source in &m.meta.sources {
+            let found = self.refs.get(
+                &slugs.documents,
+                &m.path,
+                "document",
+                &source.document,
+                "document",
+                diags,
+            );
+            let Some(di) = found else { continue };
+            push_unique(&mut links.documents, di);
+            for p in &source.paragraphs {
+                self.paragraph(&m.path, di, p, diags);
+            }
+            if let Some(pages) = source.pages {
+                let doc = &self.documents[di].meta.pages;
+                if pages.first < doc.first || pages.last > doc.last {
+                    let (line, col) = self.refs.locate(&m.path, "pages", &pages.to_string());
+                    diags.push(
+                        Diagnostic::warning(
+                            "page-range",
+                            &m.path,
+                            format!(
+                                "pages {pages} are outside document `{}` (pages {doc})",
+                                source.document
+                            ),
+                        )
+                        .at(line, col)
+                        .hint("check the release page numbers"),
+                    );
+                }
+            }
+        }
+        for pr in &m.meta.press {
+            let found = self
+                .refs
+                .get(&slugs.press, &m.path, "item", &pr.item, "press item", diags);
+            if let Some(pi) = found {
+                push_unique(&mut links.press, pi);
+            }
+            for passage in &pr.release {
+                let found = self.refs.get(
+                    &slugs.documents,
+                    &m.path,
+                    "document",
+                    &passage.document,
+                    "document",
+                    diags,
+                );
+                if let Some(di) = found {
+                    self.paragraph(&m.path, di, &passage.paragraph, diags);
+                }
+            }
+        }
+        for side in &m.meta.participants {
+            for person in &side.people {
+                if let Some(code) = &person.withheld {
+                    let (line, col) = self.refs.locate(&m.path, "withheld", code);
+                    let found = self.codes.markers(&m.path, code, 1, diags);
+                    if found.is_empty() {
+                        diags.push(
+                            Diagnostic::error(
+                                "unknown-code",
+                                &m.path,
+                                format!("`{code}` is not a redaction code"),
+                            )
+                            .at(line, col)
+                            .hint("write the code as the release prints it, e.g. `s6(a)`"),
+                        );
+                    }
+                    links
+                        .participant_markers
+                        .extend(found.into_iter().map(|u| MarkerUse {
+                            line,
+                            column: col,
+                            ..u
+                        }));
+                }
+                if person.name.is_none() && person.withheld.is_none() {
+                    let (line, col) = self.refs.locate(&m.path, "people", "");
+                    diags.push(
+                        Diagnostic::error("missing-field", &m.path, "a participant has neither `name` nor `withheld`")
+                            .at(line, col)
+                            .hint("give the name, or `withheld:` with the code the release prints in its place"),
+                    );
+                }
+            }
+        }
+        links
+    }
+
+    /// Checks that document `di` has a paragraph numbered `p`.
+    fn paragraph(&mut self, path: &Path, di: usize, p: &str, diags: &mut Diagnostics) {
+        let documents = self.documents;
+        let known = self.paragraphs.entry(di).or_insert_with(|| {
+            documents[di]
+                .body
+                .lines()
+                .filter_map(markers::paragraph_number)
+                .map(str::to_string)
+                .collect()
+        });
+        self.refs.paragraph(path, &documents[di], known, p, diags);
+    }
+}
+
 fn slug_index<M>(
     entries: &[Entry<M>],
     what: &str,
@@ -501,31 +690,116 @@ impl RefChecker {
 
 /// Everyone named in a participants list, merged by name.
 fn people(content: &Content, order: &[usize]) -> Vec<Person> {
-    let mut by_name: BTreeMap<String, Person> = BTreeMap::new();
+    // Borrowed while gathering: a large release names people tens of
+    // thousands of times.
+    let mut by_name: HashMap<&str, Gathered> = HashMap::new();
     for &mi in order {
         for side in &content.meetings[mi].meta.participants {
             for p in &side.people {
-                let Some(name) = &p.name else { continue };
-                let person = by_name.entry(name.clone()).or_insert_with(|| Person {
-                    name: name.clone(),
-                    roles: Vec::new(),
-                    sides: Vec::new(),
-                    meetings: Vec::new(),
-                });
-                if let Some(role) = &p.role {
-                    if !person.roles.contains(role) {
-                        person.roles.push(role.clone());
-                    }
-                }
-                if !person.sides.contains(&side.side) {
-                    person.sides.push(side.side.clone());
-                }
-                // Meetings arrive in time order, so a repeat can only be the last one.
-                if person.meetings.last() != Some(&mi) {
-                    person.meetings.push(mi);
+                if let Some(name) = &p.name {
+                    by_name.entry(name).or_default().note(mi, &side.side, p);
                 }
             }
         }
     }
-    by_name.into_values().collect()
+    let mut people: Vec<Person> = by_name
+        .into_iter()
+        .map(|(name, g)| g.person(name))
+        .collect();
+    people.sort_unstable_by(|a, b| a.name.cmp(&b.name));
+    people
+}
+
+/// The people named in the meetings at `changed`, before (`before`) or
+/// after their edit, gathered again over their meetings in time order:
+/// nobody else's entry can have changed.
+fn update_people(site: &mut Site, changed: &[usize], before: BTreeSet<String>) {
+    let mut names = before;
+    for &mi in changed {
+        names.extend(named(&site.content.meetings[mi]).map(str::to_string));
+    }
+    let mut rank = vec![0; site.meeting_order.len()];
+    for (pos, &mi) in site.meeting_order.iter().enumerate() {
+        rank[mi] = pos;
+    }
+    for name in names {
+        let at = site.people.binary_search_by(|p| p.name.as_str().cmp(&name));
+        let mut meetings: Vec<usize> = match at {
+            Ok(i) => site.people[i]
+                .meetings
+                .iter()
+                .copied()
+                .filter(|m| !changed.contains(m))
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        for &mi in changed {
+            if named(&site.content.meetings[mi]).any(|n| n == name) {
+                meetings.push(mi);
+            }
+        }
+        meetings.sort_by_key(|&m| rank[m]);
+        meetings.dedup();
+        let mut g = Gathered::default();
+        for &mi in &meetings {
+            for side in &site.content.meetings[mi].meta.participants {
+                for p in &side.people {
+                    if p.name.as_deref() == Some(name.as_str()) {
+                        g.note(mi, &side.side, p);
+                    }
+                }
+            }
+        }
+        match (at, g.meetings.is_empty()) {
+            (Ok(i), false) => site.people[i] = g.person(&name),
+            (Ok(i), true) => {
+                site.people.remove(i);
+            }
+            (Err(i), false) => site.people.insert(i, g.person(&name)),
+            (Err(_), true) => {}
+        }
+    }
+}
+
+/// The names in a meeting's participants list.
+fn named(m: &Entry<MeetingMeta>) -> impl Iterator<Item = &str> {
+    m.meta
+        .participants
+        .iter()
+        .flat_map(|side| side.people.iter().filter_map(|p| p.name.as_deref()))
+}
+
+/// One person's roles, sides and meetings, as the meetings are read in
+/// time order.
+#[derive(Default)]
+struct Gathered<'a> {
+    roles: Vec<&'a str>,
+    sides: Vec<&'a str>,
+    meetings: Vec<usize>,
+}
+
+impl<'a> Gathered<'a> {
+    fn note(&mut self, mi: usize, side: &'a str, p: &'a crate::model::Participant) {
+        if let Some(role) = &p.role {
+            if !self.roles.contains(&role.as_str()) {
+                self.roles.push(role);
+            }
+        }
+        if !self.sides.contains(&side) {
+            self.sides.push(side);
+        }
+        // Meetings arrive in time order, so a repeat can only be the last one.
+        if self.meetings.last() != Some(&mi) {
+            self.meetings.push(mi);
+        }
+    }
+
+    fn person(self, name: &str) -> Person {
+        Person {
+            name: name.to_string(),
+            roles: self.roles.into_iter().map(str::to_string).collect(),
+            sides: self.sides.into_iter().map(str::to_string).collect(),
+            meetings: self.meetings,
+        }
+    }
 }

@@ -5,54 +5,13 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use annex::build::{build, BuildError, BuildOptions};
 use scraper::{Html, Selector};
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{build_into, copy_dir, manifest, snapshot};
 
 fn fixture() -> PathBuf {
     manifest().join("tests/fixtures/site-min")
-}
-
-fn build_into(root: &Path, out: &Path, base_url: Option<&str>) {
-    let options = BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        base_url: base_url.map(str::to_string),
-        theme: None,
-    };
-    if let Err(e) = build(&options) {
-        match e {
-            BuildError::Content(d) => panic!(
-                "build failed:\n{}",
-                d.0.iter()
-                    .map(|d| d.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            ),
-            BuildError::Output(m) => panic!("build failed: {m}"),
-        }
-    }
-}
-
-/// Every file under `dir`: relative path → bytes.
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    for e in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let e = e.unwrap();
-        if e.file_type().is_file() {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            files.insert(rel, fs::read(e.path()).unwrap());
-        }
-    }
-    files
 }
 
 fn html_pages(out: &Path) -> BTreeMap<String, Html> {
@@ -326,24 +285,11 @@ fn a_sub_path_build_keeps_every_link_under_the_sub_path() {
         .contains("Sitemap: https://example.org/release/sitemap.xml"));
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from) {
-        let e = e.unwrap();
-        let rel = e.path().strip_prefix(from).unwrap();
-        let dest = to.join(rel);
-        if e.file_type().is_dir() {
-            fs::create_dir_all(&dest).unwrap();
-        } else {
-            fs::copy(e.path(), &dest).unwrap();
-        }
-    }
-}
-
 #[test]
 fn a_broken_file_fails_with_its_location_and_leaves_the_output_alone() {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("site");
-    copy_tree(&fixture(), &root);
+    copy_dir(&fixture(), &root);
     let out = tmp.path().join("public");
     build_into(&root, &out, None);
     let before = snapshot(&out);

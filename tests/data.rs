@@ -7,12 +7,11 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use annex::build::{build, BuildError, BuildOptions};
+use annex::build::{build, BuildOptions};
 use scraper::{Html, Selector};
 
-fn manifest() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::{build_into, manifest, snapshot};
 
 /// The default site, built once for every test in this file (into Cargo's
 /// scratch folder for integration tests).
@@ -20,24 +19,7 @@ fn site() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
         let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("data-site");
-        let options = BuildOptions {
-            root: manifest(),
-            output: Some(out.clone()),
-            base_url: Some("https://example.org/release/".into()),
-            theme: None,
-        };
-        if let Err(e) = build(&options) {
-            match e {
-                BuildError::Content(d) => panic!(
-                    "build failed:\n{}",
-                    d.0.iter()
-                        .map(|d| d.to_string())
-                        .collect::<Vec<_>>()
-                        .join("\n")
-                ),
-                BuildError::Output(m) => panic!("build failed: {m}"),
-            }
-        }
+        build_into(&manifest(), &out, Some("https://example.org/release/"));
         out
     })
 }
@@ -525,22 +507,4 @@ fn the_default_site_builds_byte_identical_twice_with_search_and_cards() {
         .filter(|k| first.get(*k) != second.get(*k))
         .collect();
     assert!(differ.is_empty(), "files differ between builds: {differ:?}");
-}
-
-fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    walkdir::WalkDir::new(dir)
-        .sort_by_file_name()
-        .into_iter()
-        .map(|e| e.unwrap())
-        .filter(|e| e.file_type().is_file())
-        .map(|e| {
-            let rel = e
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
-            (rel, fs::read(e.path()).unwrap())
-        })
-        .collect()
 }

@@ -11,6 +11,9 @@ use annex::import;
 use annex::markers;
 use annex::model::{DocumentMeta, MeetingMeta, ReleaseMeta, Scope};
 
+mod common;
+use common::annex_in;
+
 const SEED: &str = "shared/seeds/002_844ded7d17077c26.txt";
 
 /// The seed release: `../shared/…` beside the checkout, or in a folder
@@ -673,20 +676,12 @@ File Note: Secretary's meeting with the Harbour Board
 3. The minutes were agreed.
 ";
 
-fn annex_in(dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_annex"))
-        .current_dir(dir)
-        .args(args)
-        .output()
-        .expect("annex runs")
-}
-
-#[test]
-fn grounds_option_overrides_the_act_checks_codes_and_goes_into_site_yaml() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("release.txt"), FOIA_LETTER).unwrap();
-    let out = annex_in(
-        dir.path(),
+/// FOIA_LETTER written to `dir/release.txt` and imported into
+/// `dir/content` under the US FOIA preset.
+fn import_foia_letter(dir: &Path) -> std::process::Output {
+    std::fs::write(dir.join("release.txt"), FOIA_LETTER).unwrap();
+    annex_in(
+        dir,
         &[
             "import",
             "release.txt",
@@ -695,7 +690,13 @@ fn grounds_option_overrides_the_act_checks_codes_and_goes_into_site_yaml() {
             "--grounds",
             "us-foia",
         ],
-    );
+    )
+}
+
+#[test]
+fn grounds_option_overrides_the_act_checks_codes_and_goes_into_site_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = import_foia_letter(dir.path());
     let (stdout, stderr) = (
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr),
@@ -854,18 +855,7 @@ fn the_act_the_letter_names_picks_the_preset() {
 #[test]
 fn a_release_without_meetings_imports_and_builds() {
     let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("release.txt"), FOIA_LETTER).unwrap();
-    let import = annex_in(
-        dir.path(),
-        &[
-            "import",
-            "release.txt",
-            "--out",
-            "content",
-            "--grounds",
-            "us-foia",
-        ],
-    );
+    let import = import_foia_letter(dir.path());
     assert!(import.status.success());
     assert!(String::from_utf8_lossy(&import.stdout)
         .contains("1 documents, 1 pages (0 page stamps), 0 meetings"));

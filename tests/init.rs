@@ -2,16 +2,8 @@
 //! from a folder outside the repository (the theme and the example are in
 //! the binary).
 
-use std::path::Path;
-use std::process::{Command, Output};
-
-fn annex(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .unwrap()
-}
+mod common;
+use common::annex_in as annex;
 
 fn text(out: &[u8]) -> String {
     String::from_utf8_lossy(out).into_owned()

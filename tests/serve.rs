@@ -19,6 +19,9 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::copy_dir;
+
 const DEADLINE: Duration = Duration::from_secs(120);
 
 // ---------------------------------------------------------------------------
@@ -39,19 +42,6 @@ fn project() -> tempfile::TempDir {
         write_small_site(&site);
     }
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 fn write(path: &Path, text: &str) {
@@ -861,4 +851,157 @@ fn resolving_again_with_unchanged_files_scans_reused_gives_a_full_resolve() {
         full.document_markers[0], first.document_markers[0],
         "the edited document was scanned again"
     );
+}
+
+/// The graph as a string, for comparing two resolves.
+fn graph(s: &annex::model::Site) -> String {
+    format!(
+        "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?}",
+        s.content.meetings,
+        s.meeting_order,
+        s.meeting_documents,
+        s.document_meetings,
+        s.press_meetings,
+        s.document_markers,
+        s.participant_markers,
+        s.people,
+        s.ground_uses
+    )
+}
+
+#[test]
+fn meetings_updated_in_place_give_what_a_full_resolve_gives() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let content = annex::load::load_project(&site).unwrap();
+    let n = content.meetings.len();
+    assert!(n >= 3, "the default site has meetings to edit");
+    let (first, _) = annex::resolve::resolve(content.clone()).unwrap();
+    let last = first.meeting_order[n - 1];
+    let earliest = first.meeting_order[0];
+    let with_press = (0..n)
+        .find(|&i| !content.meetings[i].meta.press.is_empty())
+        .expect("a meeting cites press");
+    /// An edit of the content, giving the meetings it changed.
+    type Edit = Box<dyn Fn(&mut annex::model::Content) -> Vec<usize>>;
+    let edits: Vec<(&str, Edit)> = vec![
+        (
+            "a title",
+            Box::new(|c| {
+                c.meetings[1].meta.title.push_str(" (edited)");
+                vec![1]
+            }),
+        ),
+        (
+            "the last meeting's date, which moves it first",
+            Box::new(move |c| {
+                c.meetings[last].meta.date = "1999-01-01".into();
+                vec![last]
+            }),
+        ),
+        (
+            "participants: one added on a new side, a side removed",
+            Box::new(|c| {
+                let m = &mut c.meetings[0].meta;
+                m.participants.pop();
+                m.participants.push(annex::model::Side {
+                    side: "A new side".into(),
+                    people: vec![annex::model::Participant {
+                        name: Some("A. New Person".into()),
+                        role: Some("Observer".into()),
+                        withheld: None,
+                    }],
+                });
+                vec![0]
+            }),
+        ),
+        (
+            "sources and press taken from other meetings, two meetings at once",
+            Box::new(move |c| {
+                let sources = c.meetings[earliest].meta.sources.clone();
+                let press = c.meetings[with_press].meta.press.clone();
+                let other = if with_press == 2 { 1 } else { 2 };
+                c.meetings[other].meta.sources = sources;
+                c.meetings[other].meta.press = press;
+                c.meetings[with_press].meta.press.clear();
+                c.meetings[with_press].meta.sources.clear();
+                vec![other, with_press]
+            }),
+        ),
+    ];
+    for (what, edit) in edits {
+        let mut edited = content.clone();
+        let changed = edit(&mut edited);
+        let (full, _) = annex::resolve::resolve(edited.clone()).unwrap();
+        let mut updated = first.clone();
+        let fresh = changed
+            .iter()
+            .map(|&i| (i, edited.meetings[i].clone()))
+            .collect();
+        annex::resolve::update_meetings(&mut updated, fresh).unwrap();
+        assert_eq!(graph(&updated), graph(&full), "after editing {what}");
+    }
+}
+
+#[test]
+fn a_meeting_update_with_a_dangling_reference_leaves_the_site_as_it_was() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let content = annex::load::load_project(&site).unwrap();
+    let (first, _) = annex::resolve::resolve(content.clone()).unwrap();
+    let mut fresh = content.meetings[0].clone();
+    fresh.meta.sources.push(annex::model::SourceRef {
+        document: "no-such-document".into(),
+        ..Default::default()
+    });
+    let mut updated = first.clone();
+    let err = annex::resolve::update_meetings(&mut updated, vec![(0, fresh)]).unwrap_err();
+    let text: String = err.0.iter().map(|d| format!("{d}\n")).collect();
+    assert!(text.contains("no-such-document"), "{text}");
+    assert!(
+        text.contains(&format!("{}:", content.meetings[0].path.display())),
+        "names the file: {text}"
+    );
+    assert!(err.0.iter().all(|d| d.line > 0), "and the line: {text}");
+    assert_eq!(graph(&updated), graph(&first));
+}
+
+#[test]
+fn a_date_and_participants_edit_moves_the_meeting_and_ends_equal_to_a_full_render() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    let mut server = Server::start(&site);
+    let file = site.join(&choice.meeting_file);
+    // An earlier date moves the meeting first in time order (new
+    // neighbours, a new place in every list), and a new participant joins
+    // the participants page.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let mut edited = String::new();
+    for line in text.lines() {
+        if line.starts_with("date:") {
+            edited.push_str("date: 2001-02-03\n");
+        } else if line == "participants:" {
+            edited.push_str(
+                "participants:\n- side: Observers\n  people:\n  - name: Wiremu Testperson 5c1d\n    role: Observer\n",
+            );
+        } else {
+            edited.push_str(line);
+            edited.push('\n');
+        }
+    }
+    std::fs::write(&file, edited).unwrap();
+    let page = server.wait_for(&choice.meeting_url, "the new participant", |r| {
+        r.text().contains("Wiremu Testperson 5c1d")
+    });
+    let generation: u64 = page.header("X-Annex-Generation").unwrap().parse().unwrap();
+    let line = server.wait_line(|l| l.starts_with(&format!("rebuild {generation} ")));
+    assert!(line.contains("(partial)"), "{line}");
+    assert!(line.contains(" update "), "updated in place: {line}");
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
+    assert!(server
+        .get("/participants/")
+        .text()
+        .contains("Wiremu Testperson 5c1d"));
 }

@@ -329,7 +329,12 @@ pub fn split_from_page(lines: &[SourceLine], mut page: Option<u32>) -> Vec<Split
             doc.signed = true;
             doc.continuation_left = 2;
             doc.author = Some(text.to_string());
-        } else if !is_header_line(doc, text) && has_words_outside_markers(text) {
+        } else if !doc.has_released_text
+            // Once set it stays set: the checks (a marker scan a line) are
+            // skipped for the rest of the document.
+            && !is_header_line(doc, text)
+            && has_words_outside_markers(text)
+        {
             doc.has_released_text = true;
         }
     }
@@ -359,7 +364,7 @@ fn is_header_line(doc: &SplitDocument, text: &str) -> bool {
         || ["From:", "To:", "Cc:", "Subject:", "Date:", "Attachments:"]
             .iter()
             .any(|h| header_value(text, h).is_some())
-        || find_date(text).is_some_and(|(_, r)| r.start == 0) && doc.content_lines().count() <= 4
+        || doc.content_lines().count() <= 4 && find_date(text).is_some_and(|(_, r)| r.start == 0)
         || CLASSIFICATION.is_match(text)
 }
 

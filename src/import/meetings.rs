@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::dates::find_date;
@@ -71,56 +72,65 @@ pub fn build(
             }
         }
     }
-    for group in &groups {
-        let row = &rows[group[0]];
-        let matched: Vec<(Option<crate::model::PageRange>, usize)> = group
-            .iter()
-            .flat_map(|&ri| {
-                rows[ri]
-                    .documents
-                    .iter()
-                    .zip(row_documents.get(ri).into_iter().flatten())
-                    .filter_map(|(rd, di)| di.map(|i| (rd.pages, i)))
-            })
-            .collect();
-        let docs: Vec<&DocumentFacts> = matched.iter().map(|&(_, i)| &documents[i]).collect();
-        let notes: Vec<&&DocumentFacts> = docs.iter().filter(|d| d.is_note).collect();
-        let primary = (notes.len() == 1).then(|| *notes[0]);
-        let mut meta = from_subject(&row.subject, &row.item);
-        if let Some(p) = primary {
-            if let Some(d) = &p.meeting_date {
-                meta.date = d.clone();
+    // Each group's meeting is read on its own (on every core); the slugs
+    // are then made unique in order.
+    let read: Vec<(MeetingMeta, String)> = groups
+        .par_iter()
+        .map(|group| {
+            let row = &rows[group[0]];
+            let matched: Vec<(Option<crate::model::PageRange>, usize)> = group
+                .iter()
+                .flat_map(|&ri| {
+                    rows[ri]
+                        .documents
+                        .iter()
+                        .zip(row_documents.get(ri).into_iter().flatten())
+                        .filter_map(|(rd, di)| di.map(|i| (rd.pages, i)))
+                })
+                .collect();
+            let docs: Vec<&DocumentFacts> = matched.iter().map(|&(_, i)| &documents[i]).collect();
+            let notes: Vec<&&DocumentFacts> = docs.iter().filter(|d| d.is_note).collect();
+            let primary = (notes.len() == 1).then(|| *notes[0]);
+            let mut meta = from_subject(&row.subject, &row.item);
+            if let Some(p) = primary {
+                if let Some(d) = &p.meeting_date {
+                    meta.date = d.clone();
+                }
+                if p.place.is_some() {
+                    meta.place = p.place.clone();
+                }
+                meta.start = p.start.clone();
+                meta.end = p.end.clone();
+                meta.participants = p.participants.clone();
             }
-            if p.place.is_some() {
-                meta.place = p.place.clone();
-            }
-            meta.start = p.start.clone();
-            meta.end = p.end.clone();
-            meta.participants = p.participants.clone();
-        }
-        meta.scope = if docs.is_empty() || docs.iter().all(|d| !d.has_released_text) {
-            Scope::WithheldInFull
-        } else if docs.iter().any(|d| d.has_markers) {
-            Scope::PartlyWithheld
-        } else {
-            Scope::Released
-        };
-        if docs.is_empty() {
-            meta.scope_note = Some(
-                "The schedule of documents lists no released document for this meeting.".into(),
-            );
-        }
-        for &(pages, i) in &matched {
-            let source = SourceRef {
-                document: documents[i].slug.clone(),
-                pages,
-                paragraphs: Vec::new(),
+            meta.scope = if docs.is_empty() || docs.iter().all(|d| !d.has_released_text) {
+                Scope::WithheldInFull
+            } else if docs.iter().any(|d| d.has_markers) {
+                Scope::PartlyWithheld
+            } else {
+                Scope::Released
             };
-            if !meta.sources.contains(&source) {
-                meta.sources.push(source);
+            if docs.is_empty() {
+                meta.scope_note = Some(
+                    "The schedule of documents lists no released document for this meeting.".into(),
+                );
             }
-        }
-        let slug = slug::unique(meeting_slug(&row.item, &row.subject), &mut taken);
+            for &(pages, i) in &matched {
+                let source = SourceRef {
+                    document: documents[i].slug.clone(),
+                    pages,
+                    paragraphs: Vec::new(),
+                };
+                if !meta.sources.contains(&source) {
+                    meta.sources.push(source);
+                }
+            }
+            (meta, meeting_slug(&row.item, &row.subject))
+        })
+        .collect();
+    for (group, (meta, slug)) in groups.iter().zip(read) {
+        let row = &rows[group[0]];
+        let slug = slug::unique(slug, &mut taken);
         for &ri in group {
             row_meeting[ri] = Some(slug.clone());
         }

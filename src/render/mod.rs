@@ -129,9 +129,10 @@ pub struct Renderer<'s> {
     pub ground_places: Vec<Vec<Place>>,
     /// Per ground: (meeting, count) of withheld participant names.
     pub ground_participant_uses: Vec<Vec<(usize, usize)>>,
-    pub document_by_slug: HashMap<&'s str, usize>,
-    pub meeting_by_slug: HashMap<&'s str, usize>,
-    pub press_by_slug: HashMap<&'s str, usize>,
+    /// Slug → index, as resolve made them (`Site::slugs`).
+    pub document_by_slug: &'s HashMap<String, usize>,
+    pub meeting_by_slug: &'s HashMap<String, usize>,
+    pub press_by_slug: &'s HashMap<String, usize>,
     /// Per meeting: its position in `site.meeting_order`, so that pages find
     /// their neighbours and sort by time without searching the order.
     pub meeting_rank: Vec<usize>,
@@ -144,6 +145,116 @@ pub struct Renderer<'s> {
     /// every document page needs it.
     pub claim_backlinks:
         std::sync::OnceLock<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
+}
+
+/// The work of a renderer that outlives it in `serve` (see
+/// [`Renderer::take_parts`]): parsed bodies and what is computed from them.
+#[derive(Default)]
+pub struct Parts {
+    pub documents: Vec<Body>,
+    pub document_stats: Vec<Stats>,
+    pub release_stats: Stats,
+    pub ground_places: Vec<Vec<Place>>,
+    pub letter: Body,
+    pub meeting_bodies: Vec<Body>,
+    pub press_bodies: Vec<Body>,
+    pub meeting_passages: Vec<Vec<Passage>>,
+    pub meeting_stats: Vec<Stats>,
+    pub claim_backlinks:
+        Option<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
+}
+
+/// What a body's badges are made with.
+struct Badges {
+    slugs: Vec<String>,
+    lookup: HashMap<String, usize>,
+    default_act: String,
+}
+
+impl Badges {
+    fn new(site: &Site) -> Badges {
+        let content = &site.content;
+        Badges {
+            slugs: content
+                .grounds
+                .iter()
+                .map(|g| crate::grounds::ground_slug(&g.code))
+                .collect(),
+            lookup: crate::grounds::index(&content.grounds),
+            default_act: content.release.meta.act.clone().unwrap_or_default(),
+        }
+    }
+
+    fn context<'a>(&'a self, site: &'a Site) -> BadgeContext<'a> {
+        BadgeContext {
+            grounds: &site.content.grounds,
+            lookup: &self.lookup,
+            slugs: &self.slugs,
+            default_act: &self.default_act,
+        }
+    }
+}
+
+/// Adds an error for each code in `b` that the grounds table lacks.
+fn unknown_codes(
+    path: &std::path::Path,
+    body: &str,
+    body_line: usize,
+    b: &Body,
+    diags: &mut Diagnostics,
+) {
+    for u in &b.unknown {
+        let (line, col) = line_col(body, u.offset);
+        diags.push(
+            Diagnostic::error(
+                "unknown-code",
+                path,
+                format!("unknown withholding code `{}`", u.printed),
+            )
+            .at(line + body_line.saturating_sub(1), col)
+            .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
+        );
+    }
+}
+
+/// Per ground: the places in the documents where it was applied.
+fn ground_places(documents: &[Body], n_grounds: usize) -> Vec<Vec<Place>> {
+    let mut ground_places: Vec<Vec<Place>> = vec![Vec::new(); n_grounds];
+    for (d, body) in documents.iter().enumerate() {
+        let mut last: Option<(String, String)> = None;
+        for b in &body.blocks {
+            if let Some(a) = &b.anchor {
+                let label = match (b.kind, &b.number) {
+                    (BlockKind::PageBreak(n), _) => format!("page {n}"),
+                    (_, Some(n)) => format!("para {n}"),
+                    _ => a.clone(),
+                };
+                last = Some((a.clone(), label));
+            }
+            for &g in b.groups.iter().flatten() {
+                let (anchor, label) = match (&b.anchor, &last) {
+                    (Some(a), Some((_, l))) if b.number.is_some() => (Some(a.clone()), l.clone()),
+                    (_, Some((a, l))) if l.starts_with("para") => {
+                        (Some(a.clone()), format!("after {l}"))
+                    }
+                    (_, Some((a, l))) => (Some(a.clone()), l.clone()),
+                    (_, None) => (None, "start of the document".to_string()),
+                };
+                let places = &mut ground_places[g];
+                match places.last_mut() {
+                    Some(p) if p.document == d && p.anchor == anchor => p.count += 1,
+                    _ => places.push(Place {
+                        document: d,
+                        anchor,
+                        label,
+                        page: b.page,
+                        count: 1,
+                    }),
+                }
+            }
+        }
+    }
+    ground_places
 }
 
 /// Relative path from a page at `depth` folders below the root to the root.
@@ -171,26 +282,8 @@ impl<'s> Renderer<'s> {
         reuse: ReusedBodies,
     ) -> Result<Self, Diagnostics> {
         let content = &site.content;
-        let base_url = normalise_base_url(
-            options
-                .base_url
-                .as_deref()
-                .unwrap_or(&content.config.base_url),
-        );
-        let base_path = base_path(&base_url);
-        let ground_slugs: Vec<String> = content
-            .grounds
-            .iter()
-            .map(|g| crate::grounds::ground_slug(&g.code))
-            .collect();
-        let ground_lookup = crate::grounds::index(&content.grounds);
-        let default_act = content.release.meta.act.clone().unwrap_or_default();
-        let cx = BadgeContext {
-            grounds: &content.grounds,
-            lookup: &ground_lookup,
-            slugs: &ground_slugs,
-            default_act: &default_act,
-        };
+        let badges = Badges::new(site);
+        let cx = badges.context(site);
         let deep = root_for_depth(2);
         let ReusedBodies {
             documents: mut reused_documents,
@@ -223,31 +316,17 @@ impl<'s> Renderer<'s> {
             reused_letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
 
         let mut diags = Diagnostics::default();
-        let mut unknown = |path: &std::path::Path, body: &str, body_line: usize, b: &Body| {
-            for u in &b.unknown {
-                let (line, col) = line_col(body, u.offset);
-                diags.push(
-                    Diagnostic::error(
-                        "unknown-code",
-                        path,
-                        format!("unknown withholding code `{}`", u.printed),
-                    )
-                    .at(line + body_line.saturating_sub(1), col)
-                    .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
-                );
-            }
-        };
         for (d, b) in content.documents.iter().zip(&documents) {
-            unknown(&d.path, &d.body, d.body_line, b);
+            unknown_codes(&d.path, &d.body, d.body_line, b, &mut diags);
         }
         for (m, b) in content.meetings.iter().zip(&meeting_bodies) {
-            unknown(&m.path, &m.body, m.body_line, b);
+            unknown_codes(&m.path, &m.body, m.body_line, b, &mut diags);
         }
         for (p, b) in content.press.iter().zip(&press_bodies) {
-            unknown(&p.path, &p.body, p.body_line, b);
+            unknown_codes(&p.path, &p.body, p.body_line, b, &mut diags);
         }
         let r = &content.release;
-        unknown(&r.path, &r.body, r.body_line, &letter);
+        unknown_codes(&r.path, &r.body, r.body_line, &letter, &mut diags);
         if diags.has_errors() {
             diags.sort();
             return Err(diags);
@@ -264,36 +343,116 @@ impl<'s> Renderer<'s> {
             .collect();
         let mut release_stats = Stats::new(n_grounds);
         document_stats.iter().for_each(|s| release_stats.add(s));
+        let ground_places = ground_places(&documents, n_grounds);
+        let parts = Parts {
+            documents,
+            document_stats,
+            release_stats,
+            ground_places,
+            letter,
+            meeting_bodies,
+            press_bodies,
+            meeting_passages: Vec::new(),
+            meeting_stats: Vec::new(),
+            claim_backlinks: None,
+        };
+        let all: Vec<usize> = (0..content.meetings.len()).collect();
+        Ok(Self::assemble(site, theme, options, badges, parts, &all))
+    }
 
-        let document_by_slug: HashMap<&str, usize> = content
-            .documents
-            .iter()
-            .enumerate()
-            .map(|(i, d)| (d.slug.as_str(), i))
-            .collect();
-        let meeting_by_slug: HashMap<&str, usize> = content
-            .meetings
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.slug.as_str(), i))
-            .collect();
-        let press_by_slug: HashMap<&str, usize> = content
-            .press
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.slug.as_str(), i))
-            .collect();
+    /// Takes the work this renderer did out of it, for [`Renderer::from_parts`].
+    pub fn take_parts(&mut self) -> Parts {
+        Parts {
+            documents: std::mem::take(&mut self.documents),
+            document_stats: std::mem::take(&mut self.document_stats),
+            release_stats: std::mem::take(&mut self.release_stats),
+            ground_places: std::mem::take(&mut self.ground_places),
+            letter: std::mem::take(&mut self.letter),
+            meeting_bodies: std::mem::take(&mut self.meeting_bodies),
+            press_bodies: std::mem::take(&mut self.press_bodies),
+            meeting_passages: std::mem::take(&mut self.meeting_passages),
+            meeting_stats: std::mem::take(&mut self.meeting_stats),
+            claim_backlinks: self.claim_backlinks.take(),
+        }
+    }
+
+    /// A renderer for `site` made from the `parts` of a renderer of the
+    /// same site before [`crate::resolve::update_meetings`] put new
+    /// versions of the meetings at `changed` in it: those meetings' bodies
+    /// are parsed again and their passages found again; everything else is
+    /// reused. `keep_backlinks`: the press claims and the meetings' order
+    /// are as before, so the claims' links from document pages are too.
+    pub fn from_parts(
+        site: &'s Site,
+        theme: Theme,
+        options: &RenderOptions,
+        mut parts: Parts,
+        changed: &[usize],
+        keep_backlinks: bool,
+    ) -> Result<Self, Diagnostics> {
+        let content = &site.content;
+        let badges = Badges::new(site);
+        let cx = badges.context(site);
+        let deep = root_for_depth(2);
+        let mut diags = Diagnostics::default();
+        for &m in changed {
+            let e = &content.meetings[m];
+            let body = markdown::render_body(&e.body, &cx, &deep);
+            unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
+            parts.meeting_bodies[m] = body;
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        if !keep_backlinks {
+            parts.claim_backlinks = None;
+        }
+        Ok(Self::assemble(site, theme, options, badges, parts, changed))
+    }
+
+    /// A renderer from bodies and what is computed from the documents, with
+    /// the passages of the meetings at `redo` found (again), and the cheap
+    /// site-wide lookups made.
+    fn assemble(
+        site: &'s Site,
+        theme: Theme,
+        options: &RenderOptions,
+        badges: Badges,
+        mut parts: Parts,
+        redo: &[usize],
+    ) -> Self {
+        let content = &site.content;
+        let base_url = normalise_base_url(
+            options
+                .base_url
+                .as_deref()
+                .unwrap_or(&content.config.base_url),
+        );
+        let base_path = base_path(&base_url);
+        let n_grounds = content.grounds.len();
+
+        let document_by_slug = &site.slugs.documents;
+        let meeting_by_slug = &site.slugs.meetings;
+        let press_by_slug = &site.slugs.press;
 
         let mut meeting_rank = vec![usize::MAX; content.meetings.len()];
         for (k, &m) in site.meeting_order.iter().enumerate() {
             meeting_rank[m] = k;
         }
 
-        let meeting_passages: Vec<Vec<Passage>> = content
-            .meetings
-            .iter()
-            .map(|m| {
-                m.meta
+        let documents = &parts.documents;
+        parts
+            .meeting_passages
+            .resize_with(content.meetings.len(), Vec::new);
+        parts
+            .meeting_stats
+            .resize_with(content.meetings.len(), || Stats::new(n_grounds));
+        let redone: Vec<(Vec<Passage>, Stats)> = redo
+            .par_iter()
+            .map(|&m| {
+                let passages: Vec<Passage> = content.meetings[m]
+                    .meta
                     .sources
                     .iter()
                     .filter_map(|s| {
@@ -304,62 +463,24 @@ impl<'s> Renderer<'s> {
                             blocks: select_blocks(&documents[d].blocks, s.pages, &s.paragraphs),
                         })
                     })
-                    .collect()
-            })
-            .collect();
-        let meeting_stats = meeting_passages
-            .iter()
-            .map(|passages| {
-                let mut s = Stats::new(n_grounds);
+                    .collect();
+                let mut stats = Stats::new(n_grounds);
                 let mut seen = std::collections::HashSet::new();
-                for p in passages {
+                for p in &passages {
                     for &b in &p.blocks {
                         if seen.insert((p.document, b)) {
-                            s.add_block(&documents[p.document].blocks[b]);
+                            stats.add_block(&documents[p.document].blocks[b]);
                         }
                     }
                 }
-                s
+                (passages, stats)
             })
             .collect();
-
-        let mut ground_places: Vec<Vec<Place>> = vec![Vec::new(); n_grounds];
-        for (d, body) in documents.iter().enumerate() {
-            let mut last: Option<(String, String)> = None;
-            for b in &body.blocks {
-                if let Some(a) = &b.anchor {
-                    let label = match (b.kind, &b.number) {
-                        (BlockKind::PageBreak(n), _) => format!("page {n}"),
-                        (_, Some(n)) => format!("para {n}"),
-                        _ => a.clone(),
-                    };
-                    last = Some((a.clone(), label));
-                }
-                for &g in b.groups.iter().flatten() {
-                    let (anchor, label) = match (&b.anchor, &last) {
-                        (Some(a), Some((_, l))) if b.number.is_some() => {
-                            (Some(a.clone()), l.clone())
-                        }
-                        (_, Some((a, l))) if l.starts_with("para") => {
-                            (Some(a.clone()), format!("after {l}"))
-                        }
-                        (_, Some((a, l))) => (Some(a.clone()), l.clone()),
-                        (_, None) => (None, "start of the document".to_string()),
-                    };
-                    let places = &mut ground_places[g];
-                    match places.last_mut() {
-                        Some(p) if p.document == d && p.anchor == anchor => p.count += 1,
-                        _ => places.push(Place {
-                            document: d,
-                            anchor,
-                            label,
-                            page: b.page,
-                            count: 1,
-                        }),
-                    }
-                }
-            }
+        for (&m, (passages, stats)) in redo.iter().zip(redone) {
+            parts.meeting_passages[m] = passages;
+            parts.meeting_stats[m] = stats;
         }
+
         let mut ground_participant_uses: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n_grounds];
         for (m, uses) in site.participant_markers.iter().enumerate() {
             for u in uses {
@@ -394,32 +515,36 @@ impl<'s> Renderer<'s> {
             .map(|it| (it.number.as_str(), it.text.as_str()))
             .collect();
 
-        Ok(Renderer {
+        let claim_backlinks = std::sync::OnceLock::new();
+        if let Some(links) = parts.claim_backlinks {
+            let _ = claim_backlinks.set(links);
+        }
+        Renderer {
             site,
             item_text,
             item_meetings,
             theme,
             base_url,
             base_path,
-            ground_slugs,
-            ground_lookup,
-            default_act,
-            documents,
-            document_stats,
-            release_stats,
-            letter,
-            meeting_bodies,
-            press_bodies,
-            meeting_passages,
-            meeting_stats,
-            ground_places,
+            ground_slugs: badges.slugs,
+            ground_lookup: badges.lookup,
+            default_act: badges.default_act,
+            documents: parts.documents,
+            document_stats: parts.document_stats,
+            release_stats: parts.release_stats,
+            letter: parts.letter,
+            meeting_bodies: parts.meeting_bodies,
+            press_bodies: parts.press_bodies,
+            meeting_passages: parts.meeting_passages,
+            meeting_stats: parts.meeting_stats,
+            ground_places: parts.ground_places,
             ground_participant_uses,
             document_by_slug,
             meeting_by_slug,
             press_by_slug,
             meeting_rank,
-            claim_backlinks: std::sync::OnceLock::new(),
-        })
+            claim_backlinks,
+        }
     }
 
     /// Every page of the site, in a stable order.
@@ -524,8 +649,17 @@ impl<'s> Renderer<'s> {
     /// Files made from the whole site rather than one page: the data
     /// downloads (see `export`) and the meetings' social cards (`cards`).
     pub fn site_files(&self) -> Vec<OutputFile> {
+        self.site_files_with_cards(None)
+    }
+
+    /// [`Renderer::site_files`] with the cards of the meetings at
+    /// `meetings` only (`None`: every card).
+    pub fn site_files_with_cards(&self, meetings: Option<&[usize]>) -> Vec<OutputFile> {
         let mut files = crate::export::files(self);
-        files.extend(crate::cards::files(self).0);
+        match meetings {
+            None => files.extend(crate::cards::files(self).0),
+            Some(m) => files.extend(crate::cards::files_of(self, m).0),
+        }
         files
     }
 

@@ -10,6 +10,14 @@
 //!   into the renderer in place and its own page is re-rendered. Nothing
 //!   is resolved or prepared again: this is the edit a publisher makes all
 //!   day, and it costs one file read and one page;
+//! - the front matter of existing meetings (same file, same slug): the
+//!   meetings are put into the site in place and the graph is updated
+//!   around them alone (`resolve::update_meetings`: their references
+//!   checked, their links and the time order redone); the renderer keeps
+//!   every parsed body and statistic but theirs. Their pages and the
+//!   pages that show them are re-rendered as below, and only their cards
+//!   are made again. This is what keeps a title or a date edit in a
+//!   large release as quick as a body edit;
 //! - any other edit of a meeting, document or press file: that file alone
 //!   is read again (the others come from memory, with their Markdown
 //!   already parsed), the graph is resolved again reusing the marker scans
@@ -25,8 +33,10 @@
 //!   that template are re-rendered; a template that others include or
 //!   extend (`base.html`, `macros.html`) re-renders every page;
 //! - a theme static file: only the theme's static files are replaced;
-//! - `site.yaml`, `content/release.md` (its facts are on every page), a
-//!   new non-Markdown file or the site's `static/`: everything is loaded
+//! - a file in a content folder that is not Markdown, or is hidden (an
+//!   editor's swap, lock or temporary file): nothing, as a build skips it;
+//! - `site.yaml`, `content/release.md` (its facts are on every page), or
+//!   the site's `static/`: everything is loaded
 //!   and rendered again. That is the documented exception to "only what
 //!   changed", and it is still one pass over memory, with no output folder
 //!   to write.
@@ -55,7 +65,9 @@ use crate::load::{self, Kind};
 use crate::markers;
 use crate::model::{Content, Entry, Site};
 use crate::render::markdown::{self, Body};
-use crate::render::{self, templates, OutputFile, PageId, RenderOptions, Renderer, ReusedBodies};
+use crate::render::{
+    self, templates, OutputFile, PageId, Parts, RenderOptions, Renderer, ReusedBodies,
+};
 
 self_cell::self_cell!(
     /// The last good site and the renderer that borrows it, kept together
@@ -129,6 +141,9 @@ enum Select {
 struct Todo {
     pages: Vec<PageId>,
     site_files: bool,
+    /// With the site files, the cards of these meetings only (`None`:
+    /// every card). A card shows one meeting.
+    cards: Option<BTreeSet<usize>>,
     /// The last rebuild that added to it.
     generation: u64,
     /// Whether a partial rebuild added to it (and so is to be verified).
@@ -143,6 +158,7 @@ impl Todo {
         Todo {
             pages: Vec::new(),
             site_files: false,
+            cards: Some(BTreeSet::new()),
             generation,
             partial,
             pages_done: 0,
@@ -296,19 +312,25 @@ impl Project {
     /// in, and the renderer's parsed bodies. The theme goes back to
     /// `self.theme`.
     fn teardown(&mut self) -> Option<(Site, Bodies)> {
+        let (site, parts) = self.teardown_parts()?;
+        let bodies = Bodies {
+            documents: parts.documents,
+            meetings: parts.meeting_bodies,
+            press: parts.press_bodies,
+            letter: parts.letter,
+        };
+        Some((site, bodies))
+    }
+
+    /// [`Project::teardown`], keeping all the renderer's work.
+    fn teardown_parts(&mut self) -> Option<(Site, Parts)> {
         let mut live = self.live.take()?;
-        let (bodies, theme) = live.with_dependent_mut(|_, r| {
-            let bodies = Bodies {
-                documents: std::mem::take(&mut r.documents),
-                meetings: std::mem::take(&mut r.meeting_bodies),
-                press: std::mem::take(&mut r.press_bodies),
-                letter: std::mem::take(&mut r.letter),
-            };
+        let (parts, theme) = live.with_dependent_mut(|_, r| {
             let empty = templates::Theme {
                 tera: tera::Tera::default(),
                 static_files: Default::default(),
             };
-            (bodies, std::mem::replace(&mut r.theme, empty))
+            (r.take_parts(), std::mem::replace(&mut r.theme, empty))
         });
         self.theme = Some(theme);
         let mut site = live.into_owner();
@@ -318,7 +340,23 @@ impl Project {
                 Patch::Press(i, e) => site.content.press[i] = e,
             }
         }
-        Some((site, bodies))
+        Some((site, parts))
+    }
+
+    /// A renderer for `site` from the `parts` of the last one, with the
+    /// meetings at `changed` redone (see [`Renderer::from_parts`]).
+    fn prepare_parts(
+        &mut self,
+        site: Site,
+        parts: Parts,
+        changed: &[usize],
+        keep_backlinks: bool,
+    ) -> Result<Live, Diagnostics> {
+        let theme = self.take_theme(&site)?;
+        let options = self.options(&site);
+        Live::try_new(site, |site| {
+            Renderer::from_parts(site, theme, &options, parts, changed, keep_backlinks)
+        })
     }
 
     /// Forgets the site: the next rebuild is a full one.
@@ -389,10 +427,15 @@ impl Project {
                 };
                 self.retheme(Some(select), true)
             }
-            Plan::Entries(entries) => match self.body_only(&entries)? {
-                Some(rebuilt) => Ok(rebuilt),
-                None => self.entries(&entries),
-            },
+            Plan::Entries(entries) => {
+                if let Some(rebuilt) = self.body_only(&entries)? {
+                    return Ok(rebuilt);
+                }
+                if let Some(rebuilt) = self.meetings_in_place(&entries)? {
+                    return Ok(rebuilt);
+                }
+                self.entries(&entries)
+            }
         }
     }
 
@@ -489,7 +532,15 @@ impl Project {
         let mut statics = false;
         for rel in changed {
             let parts: Vec<&str> = rel.iter().filter_map(|p| p.to_str()).collect();
+            let in_kind_folder = |folder: &str| Kind::ALL.iter().any(|k| k.folder() == folder);
             match parts.as_slice() {
+                // Editors' swap, lock and temporary files, and anything else
+                // that is not Markdown: a build skips them (with a warning
+                // for a visible non-Markdown file), so they change nothing.
+                ["content", folder, .., name]
+                    if in_kind_folder(folder)
+                        && (name.starts_with('.') || !name.ends_with(".md"))
+                        && !self.root.join(rel).is_dir() => {}
                 ["content", folder, .., name] if name.ends_with(".md") => {
                     match Kind::ALL.iter().find(|k| k.folder() == *folder) {
                         Some(&kind) => entries.push((kind, rel.clone())),
@@ -637,6 +688,146 @@ impl Project {
             ("render", ms(rendering)),
         ];
         Ok(Some(self.unchanged(files, pages, "partial", timings)))
+    }
+
+    /// When every edit is to an existing meeting file that keeps its slug
+    /// (its front matter changed: a title, a date, its sources or
+    /// participants), the meetings are put in the site in place and the
+    /// graph is updated around them (`resolve::update_meetings`); the
+    /// renderer keeps all its work but theirs. Then the pages that show the
+    /// meetings, before and after the edit, are re-rendered as for any
+    /// other entry edit: their own pages before the reload, the rest after.
+    /// `Ok(None)` when the edit is of another kind (a new, removed or
+    /// renamed file, a changed slug, a document or press item).
+    fn meetings_in_place(
+        &mut self,
+        changed: &[(Kind, PathBuf)],
+    ) -> Result<Option<Rebuilt>, Diagnostics> {
+        let started = Instant::now();
+        let Some(live) = &self.live else {
+            return Ok(None);
+        };
+        let old = live.borrow_owner();
+        let mut fresh = Vec::new();
+        let mut diags = Diagnostics::default();
+        for (kind, rel) in changed {
+            if *kind != Kind::Meeting || !self.root.join(rel).is_file() {
+                return Ok(None);
+            }
+            let path = load::display_path(&self.root, rel);
+            let Ok(i) = old.content.meetings.binary_search_by(|e| e.path.cmp(&path)) else {
+                return Ok(None);
+            };
+            match load::load_entry::<crate::model::MeetingMeta>(&self.root, rel) {
+                Ok(e) if e.slug != old.content.meetings[i].slug => return Ok(None),
+                Ok(e) => fresh.push((i, e)),
+                Err(d) => diags.extend(d),
+            }
+        }
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        let read_ms = ms(started);
+        let resolving = Instant::now();
+        // What shows the meetings before the edit.
+        let mut affected = Affected::default();
+        for (i, _) in &fresh {
+            affected.meeting_at(old, *i);
+        }
+        let changed_at: Vec<usize> = fresh.iter().map(|(i, _)| *i).collect();
+        let Some((mut site, parts)) = self.teardown_parts() else {
+            return Ok(None);
+        };
+        let updated = match crate::resolve::update_meetings(&mut site, fresh) {
+            Ok(updated) => updated,
+            Err(d) => {
+                // The site is as it was: serve it on, and read the files
+                // again with the next edit.
+                match self.prepare_parts(site, parts, &[], true) {
+                    Ok(live) => self.live = Some(live),
+                    Err(_) => self.forget(),
+                }
+                return Err(d);
+            }
+        };
+        let resolve_ms = ms(resolving);
+        let preparing = Instant::now();
+        let keep_backlinks = !updated.press_changed && !updated.order_changed;
+        let live = match self.prepare_parts(site, parts, &changed_at, keep_backlinks) {
+            Ok(live) => live,
+            Err(d) => {
+                self.forget();
+                return Err(d);
+            }
+        };
+        let prepare_ms = ms(preparing);
+        let rendering = Instant::now();
+        let r = live.borrow_dependent();
+        for &i in &changed_at {
+            affected.meeting_at(r.site, i);
+        }
+        let first = affected.first_pages(r.site);
+        let first_set: HashSet<PageId> = first.iter().copied().collect();
+        // Page indices are as before: work left from earlier edits stands.
+        let mut later = affected.later_pages(r.site);
+        if let Some(todo) = &self.todo {
+            later.extend(todo.pages.iter().copied());
+        }
+        later.retain(|id| !first_set.contains(id));
+        later.sort();
+        later.dedup();
+        let files = match r.render(&first) {
+            Ok(files) => files,
+            Err(d) => {
+                drop(live);
+                self.forget();
+                return Err(d);
+            }
+        };
+        let c = &r.site.content;
+        let mut later_paths: Vec<String> = later.iter().map(|&id| r.page_path(id)).collect();
+        later_paths.extend(self.site_paths.iter().cloned());
+        later_paths.extend(
+            c.meetings
+                .iter()
+                .filter(|m| affected.meetings.contains(&m.slug))
+                .map(crate::cards::card_path),
+        );
+        let pages = files.len();
+        let total_pages = r.all_pages().len();
+        let base_path = r.base_path.clone();
+        let render_ms = ms(rendering);
+        self.live = Some(live);
+        let generation = self.generation;
+        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
+        todo.pages = later;
+        if !todo.site_files {
+            todo.cards = Some(BTreeSet::new());
+        }
+        if let Some(cards) = &mut todo.cards {
+            cards.extend(changed_at.iter().copied());
+        }
+        todo.site_files = true;
+        todo.generation = generation;
+        todo.partial = true;
+        Ok(Some(Rebuilt {
+            files,
+            outputs: None,
+            removed: Vec::new(),
+            later: later_paths,
+            pages,
+            total_pages,
+            base_path,
+            warnings: updated.warnings,
+            kind: "partial",
+            timings: vec![
+                ("read", read_ms),
+                ("update", resolve_ms),
+                ("prepare", prepare_ms),
+                ("render", render_ms),
+            ],
+        }))
     }
 
     /// Reloads the changed entry files, resolves the site again and renders
@@ -787,6 +978,8 @@ impl Project {
         let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
         todo.pages = later;
         todo.site_files = true;
+        // Indices may have moved: every card.
+        todo.cards = None;
         todo.generation = generation;
         todo.partial = true;
         let _ = carried_site_files;
@@ -858,7 +1051,8 @@ impl Project {
         }
         if todo.site_files {
             todo.site_files = false;
-            let mut files = r.site_files();
+            let cards: Option<Vec<usize>> = todo.cards.take().map(|c| c.into_iter().collect());
+            let mut files = r.site_files_with_cards(cards.as_deref());
             todo.site_files_done = files.len();
             self.site_paths = non_card_paths(&files);
             let mut outputs: HashSet<String> = r
@@ -868,6 +1062,10 @@ impl Project {
                 .collect();
             outputs.extend(r.theme_files().into_iter().map(|f| f.path));
             outputs.extend(files.iter().map(|f| f.path.clone()));
+            if cards.is_some() {
+                // The other cards are as they were.
+                outputs.extend(r.site.content.meetings.iter().map(crate::cards::card_path));
+            }
             files.shrink_to_fit();
             return Ok(Step {
                 files,
@@ -1096,17 +1294,8 @@ impl Affected {
         let c = &site.content;
         match kind {
             Kind::Meeting => {
-                let Some(i) = c.meetings.iter().position(|e| e.path == path) else {
-                    return;
-                };
-                self.meeting(site, i);
-                // Its neighbours show it as previous / next.
-                if let Some(pos) = site.meeting_order.iter().position(|&x| x == i) {
-                    for n in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
-                        if let Some(&m) = site.meeting_order.get(n) {
-                            self.meetings.insert(c.meetings[m].slug.clone());
-                        }
-                    }
+                if let Some(i) = c.meetings.iter().position(|e| e.path == path) {
+                    self.meeting_at(site, i);
                 }
             }
             Kind::Document => {
@@ -1136,6 +1325,21 @@ impl Affected {
                 self.press.insert(c.press[p].slug.clone());
                 self.body_grounds(site, &c.press[p].body);
                 for &m in &site.press_meetings[p] {
+                    self.meetings.insert(c.meetings[m].slug.clone());
+                }
+            }
+        }
+    }
+
+    /// What shows the meeting at index `i` of `site`: its page, its
+    /// neighbours' (they show it as previous / next) and the pages that
+    /// show it.
+    fn meeting_at(&mut self, site: &Site, i: usize) {
+        let c = &site.content;
+        self.meeting(site, i);
+        if let Some(pos) = site.meeting_order.iter().position(|&x| x == i) {
+            for n in [pos.checked_sub(1), Some(pos + 1)].into_iter().flatten() {
+                if let Some(&m) = site.meeting_order.get(n) {
                     self.meetings.insert(c.meetings[m].slug.clone());
                 }
             }
