@@ -57,12 +57,22 @@ pub fn enabled(r: &Renderer) -> bool {
 
 /// Indexes the HTML pages among `files` and returns Pagefind's bundle,
 /// paths under `pagefind/`, sorted.
+///
+/// Only the pages indexed are copied (Pagefind takes each page as an owned
+/// `String`, and the caller still writes `files`); the theme's assets, the
+/// cards and the data downloads are passed over without a copy.
 pub fn index(files: &[OutputFile]) -> Result<Vec<OutputFile>, Diagnostics> {
     let indexer = Indexer::start();
-    for f in files {
+    for f in files.iter().filter(|f| indexed(&f.path)) {
         indexer.add(f.path.clone(), f.bytes.clone());
     }
     indexer.finish()
+}
+
+/// Whether an output file goes into the index: HTML pages, except the 404
+/// page, which is not content.
+fn indexed(path: &str) -> bool {
+    path.ends_with(".html") && path != "404.html"
 }
 
 /// Pagefind's index, built on a thread of its own while the pages are
@@ -119,7 +129,7 @@ impl Indexer {
     /// Hands one output file to the index; anything but an HTML page (and
     /// the 404 page, which is not content) is passed over.
     pub fn add(&self, path: String, bytes: Vec<u8>) {
-        if !path.ends_with(".html") || path == "404.html" {
+        if !indexed(&path) {
             return;
         }
         if let Some(tx) = &self.pages {

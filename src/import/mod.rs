@@ -6,8 +6,11 @@
 //! `letter` (dates, request items, grounds cited), `schedule` (rows →
 //! documents → page ranges), `documents` (splitting and headers), `pages`
 //! (page markers from stamps and ranges), `participants` (attendee lists),
-//! `meetings` (one per engagement the request names). `normalise` undoes
-//! extraction artefacts line by line and `slug` names the files.
+//! `meetings` (one per engagement the request names). `matching` pairs the
+//! documents with the schedule's entries, `preset` chooses the grounds
+//! preset and reports codes it does not know, and `output` makes and writes
+//! the files. `normalise` undoes extraction artefacts line by line and
+//! `slug` names the files.
 //!
 //! Nothing is dropped: every line that carries content goes to exactly one
 //! file (the letter and schedule to `release.md`, each document's lines to
@@ -18,22 +21,30 @@
 pub mod dates;
 pub mod documents;
 pub mod letter;
+mod matching;
 pub mod meetings;
 pub mod normalise;
+mod output;
 pub mod pages;
 pub mod participants;
 pub mod pdf;
+mod preset;
 pub mod schedule;
 pub mod slug;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use matching::declared;
+pub use output::write;
+use output::{site_yaml, with_front_matter};
+use preset::{choose_grounds, unknown_codes};
+pub use preset::{grounds_preset, GroundsChoice, GroundsSource};
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
 use rayon::prelude::*;
 use regex::Regex;
-use serde::Serialize;
 
 use crate::diagnostics::Diagnostic;
 use crate::markers;
@@ -72,58 +83,6 @@ pub struct Import {
     /// A `site.yaml` for the imported content (title from the letter, the
     /// grounds preset), for a project that has none yet.
     pub site_yaml: String,
-}
-
-/// The grounds preset of an import and where the choice came from.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct GroundsChoice {
-    pub preset: &'static str,
-    pub source: GroundsSource,
-}
-
-/// Why a preset was chosen.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum GroundsSource {
-    /// `--grounds NAME`.
-    Option,
-    /// The Act the cover letter names.
-    Letter,
-    /// The letter names no Act; the Act named elsewhere in the release
-    /// (its page stamps, say).
-    Release,
-    /// Nothing names an Act a preset covers: the NZ OIA, annex's default.
-    Default,
-}
-
-impl fmt::Display for GroundsChoice {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let why = match self.source {
-            GroundsSource::Option => "chosen with --grounds",
-            GroundsSource::Letter => "the Act the cover letter names",
-            GroundsSource::Release => "the Act the release names (the cover letter names none)",
-            GroundsSource::Default => "the default: the release names no Act that a preset covers",
-        };
-        write!(f, "{} ({why})", self.preset)
-    }
-}
-
-/// The preset the default falls back to when nothing names an Act.
-const DEFAULT_PRESET: &str = "nz-oia";
-
-/// Checks a `--grounds` name: the built-in preset of that name, or an error
-/// that lists the presets (and the nearest name, for a typo).
-pub fn grounds_preset(name: &str) -> Result<&'static str, String> {
-    let names = crate::grounds::preset_names();
-    if let Some(found) = names.iter().find(|n| **n == name) {
-        return Ok(found);
-    }
-    let near = crate::diagnostics::did_you_mean(name, names.iter().copied())
-        .map(|n| format!(" (did you mean `{n}`?)"))
-        .unwrap_or_default();
-    Err(format!(
-        "unknown grounds preset `{name}`{near}; the presets are: {}",
-        names.join(", ")
-    ))
 }
 
 /// The closing summary: documents, pages, meetings, markers per ground.
@@ -289,88 +248,8 @@ pub fn import_text_with(
         }
     }
 
-    // Match documents with the schedule's entries, by title.
-    let entries: Vec<(usize, usize)> = rows
-        .iter()
-        .enumerate()
-        .flat_map(|(ri, r)| (0..r.documents.len()).map(move |di| (ri, di)))
-        .collect();
-    // Each entry's title key is made once and looked up by hash: comparing
-    // every document with every entry was quadratic in a large release.
-    let mut by_title: HashMap<String, Vec<(usize, usize)>> = HashMap::new();
-    for &(ri, di) in &entries {
-        let key = title_key(&rows[ri].documents[di].title);
-        if !key.is_empty() {
-            by_title.entry(key).or_default().push((ri, di));
-        }
-    }
-    let mut doc_entries: Vec<Vec<(usize, usize)>> = vec![Vec::new(); split.len()];
-    let mut matched: BTreeSet<(usize, usize)> = BTreeSet::new();
-    for (d, doc) in split.iter().enumerate() {
-        let Some(title) = &doc.title else { continue };
-        if let Some(same) = by_title.get(&title_key(title)) {
-            doc_entries[d].extend_from_slice(same);
-            matched.extend(same.iter().copied());
-        }
-    }
-    // A document without a title line is the unmatched entry that begins
-    // where the stamps say it does.
-    let mut firsts: Vec<Option<u32>> = doc_entries
-        .iter()
-        .map(|es| declared(&rows, es).map(|r| r.first))
-        .collect();
-    let mut untitled = vec![false; split.len()];
-    for d in 0..split.len() {
-        if split[d].title.is_some() {
-            continue;
-        }
-        untitled[d] = true;
-        let expected = match d.checked_sub(1) {
-            Some(p) => firsts[p].map(|f| f + split[p].page_segments().len() as u32),
-            None => None,
-        };
-        let next_first = firsts[d + 1..].iter().flatten().next().copied();
-        let candidate = entries
-            .iter()
-            .filter(|e| !matched.contains(e))
-            .filter_map(|&(ri, di)| rows[ri].documents[di].pages.map(|p| (p.first, ri, di)))
-            .filter(|(f, _, _)| {
-                d.checked_sub(1)
-                    .and_then(|p| firsts[p])
-                    .is_none_or(|pf| *f > pf)
-                    && next_first.is_none_or(|n| *f < n)
-            })
-            .min_by_key(|(f, _, _)| expected.map_or(0, |e| f.abs_diff(e)));
-        if let Some((_, ri, di)) = candidate {
-            let title = rows[ri].documents[di].title.clone();
-            // Every unmatched entry of the candidate's title, itself
-            // included (an empty title matches nothing).
-            let same = by_title
-                .get(&title_key(&title))
-                .map_or(&[][..], Vec::as_slice);
-            for &(rj, dj) in same {
-                if matched.insert((rj, dj)) {
-                    doc_entries[d].push((rj, dj));
-                }
-            }
-            split[d].title = Some(title.clone());
-            if split[d].kind == DocumentKind::Other {
-                split[d].kind = kind_of(&title);
-            }
-            firsts[d] = declared(&rows, &doc_entries[d]).map(|r| r.first);
-        }
-    }
-    for &(ri, di) in entries.iter().filter(|e| !matched.contains(e)) {
-        warnings.push(
-            Diagnostic::warning(
-                "schedule-unmatched",
-                path,
-                format!("the schedule lists `{}` but no document with that title was found", rows[ri].documents[di].title),
-            )
-            .at(rows[ri].line, 1)
-            .hint("check the document's title line in the text; the schedule row keeps the title without a link"),
-        );
-    }
+    let (doc_entries, firsts, untitled) =
+        matching::match_schedule(path, &rows, &mut split, &mut warnings);
 
     // Pages: first pages in order, then each document's layout.
     let mut first_pages: Vec<u32> = Vec::with_capacity(split.len());
@@ -724,171 +603,6 @@ pub fn import_text_with(
     })
 }
 
-/// The grounds preset: the one `--grounds` names, else the one for the Act
-/// the letter names, else the Act named anywhere in the release, else the
-/// default.
-fn choose_grounds(
-    chosen: Option<&'static str>,
-    lines: &[SourceLine],
-    first_document: usize,
-) -> GroundsChoice {
-    match chosen {
-        Some(preset) => GroundsChoice {
-            preset,
-            source: GroundsSource::Option,
-        },
-        None => {
-            let named = |ls: &[SourceLine]| {
-                crate::grounds::preset_for_act(
-                    &ls.iter()
-                        .map(|l| l.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join("\n"),
-                )
-            };
-            match named(&lines[..first_document]) {
-                Some(preset) => GroundsChoice {
-                    preset,
-                    source: GroundsSource::Letter,
-                },
-                None => match named(lines) {
-                    Some(preset) => GroundsChoice {
-                        preset,
-                        source: GroundsSource::Release,
-                    },
-                    None => GroundsChoice {
-                        preset: DEFAULT_PRESET,
-                        source: GroundsSource::Default,
-                    },
-                },
-            }
-        }
-    }
-}
-
-/// Codes the preset does not know, each reported once, where it first
-/// appears, with the preset's closest codes and any other preset that
-/// knows it. They are warnings: the content keeps the release's text as
-/// printed, and `annex check` reports them as errors until `site.yaml`
-/// lists them or names the right preset.
-fn unknown_codes(
-    path: &Path,
-    lines: &[SourceLine],
-    text: &str,
-    groups: &[markers::Group],
-    preset: &str,
-) -> Vec<Diagnostic> {
-    let table = crate::grounds::preset(preset).unwrap_or_default();
-    let known = crate::grounds::index(&table);
-    let mut seen: BTreeMap<&str, (usize, &markers::Code)> = BTreeMap::new();
-    let mut order = Vec::new();
-    for code in groups.iter().flat_map(|g| &g.codes) {
-        if known.contains_key(&code.canonical) {
-            continue;
-        }
-        let entry = seen.entry(code.canonical.as_str()).or_insert_with(|| {
-            order.push(code.canonical.as_str());
-            (0, code)
-        });
-        entry.0 += 1;
-    }
-    let index = crate::diagnostics::LineIndex::new(text);
-    order
-        .into_iter()
-        .map(|canonical| {
-            let (count, code) = seen[canonical];
-            let printed = &text[code.span.clone()];
-            let (line, col) = index.line_col(code.span.start);
-            let line = lines.get(line - 1).map_or(line, |l| l.number);
-            let near = crate::diagnostics::closest(
-                canonical,
-                table.iter().map(|g| g.code.as_str()),
-                3,
-            );
-            let elsewhere: Vec<&str> = crate::grounds::preset_names()
-                .into_iter()
-                .filter(|&p| p != preset)
-                .filter(|p| {
-                    crate::grounds::preset(p).is_some_and(|t| {
-                        t.iter().any(|g| crate::grounds::key(&g.code) == canonical)
-                    })
-                })
-                .collect();
-            let mut hint = Vec::new();
-            if !near.is_empty() {
-                hint.push(format!(
-                    "closest known codes: {}",
-                    near.iter()
-                        .map(|c| format!("`{c}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ));
-            }
-            if !elsewhere.is_empty() {
-                hint.push(format!(
-                    "the {} preset knows it: pass `--grounds {}` if the release is under that Act",
-                    elsewhere
-                        .iter()
-                        .map(|p| format!("`{p}`"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                    elsewhere[0]
-                ));
-            }
-            hint.push(if hint.is_empty() {
-                "add the code to `grounds.codes` in site.yaml, or pass `--grounds` with the preset of the release's Act".to_string()
-            } else {
-                "or add the code to `grounds.codes` in site.yaml".to_string()
-            });
-            let times = if count == 1 {
-                String::new()
-            } else {
-                format!(" ({count} times; the first is here)")
-            };
-            Diagnostic::warning(
-                "unknown-code",
-                path,
-                format!(
-                    "redaction code `{printed}` is not in the `{preset}` grounds preset{times}"
-                ),
-            )
-            .at(line, col)
-            .hint(hint.join("; "))
-        })
-        .collect()
-}
-
-/// The project settings for imported content: a title from the letter's
-/// reference and agency, and the grounds preset with the reason for it.
-fn site_yaml(release: &ReleaseMeta, grounds: &GroundsChoice) -> String {
-    let (title, from) = match (release.reference.trim(), release.agency.trim()) {
-        ("", "") => (
-            "Imported release".to_string(),
-            "A placeholder: the cover letter's reference and agency were not recognised.",
-        ),
-        (r, "") => (r.to_string(), "The cover letter's reference."),
-        ("", a) => (a.to_string(), "The cover letter's agency."),
-        (r, a) => (
-            format!("{r}: {a}"),
-            "The cover letter's reference and agency.",
-        ),
-    };
-    // serde_yaml quotes the title when it needs quoting.
-    let title = serde_yaml::to_string(&title).unwrap_or_else(|_| "Imported release\n".into());
-    format!(
-        "# Written by `annex import`. Every setting left out has its default; `annex init`\n\
-         # in an empty folder writes a site.yaml that lists them all.\n\
-         \n\
-         # {from}\n\
-         title: {title}\
-         \n\
-         grounds:\n\
-         \x20 # {grounds}.\n\
-         \x20 preset: {}\n",
-        grounds.preset
-    )
-}
-
 /// Whether a document starts at this line.
 fn starts_document(rest: &[SourceLine], line: &SourceLine) -> bool {
     let t = line.text.trim().to_lowercase();
@@ -902,100 +616,4 @@ fn starts_document(rest: &[SourceLine], line: &SourceLine) -> bool {
                 .skip(1)
                 .take(8)
                 .any(|l| l.text.trim().to_lowercase().starts_with("subject:")))
-}
-
-/// A title's key for loose comparison: case, spacing, dashes, quotes and an
-/// `Email -` prefix don't count. Two titles are the same when their keys are
-/// equal and not empty.
-fn title_key(title: &str) -> String {
-    let s = title
-        .to_lowercase()
-        .replace(['–', '—'], "-")
-        .replace(['’', '‘'], "'");
-    let s = s.trim();
-    let s = s
-        .strip_prefix("email")
-        .map(|r| r.trim_start().trim_start_matches('-').trim_start())
-        .unwrap_or(s);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn kind_of(title: &str) -> DocumentKind {
-    let t = title.to_lowercase();
-    if t.contains("formal message") {
-        DocumentKind::FormalMessage
-    } else if documents::TITLE_PREFIXES.iter().any(|p| t.starts_with(p)) {
-        DocumentKind::FileNote
-    } else {
-        DocumentKind::Other
-    }
-}
-
-/// The schedule's range for a document: the first range among its entries.
-fn declared(rows: &[schedule::Row], entries: &[(usize, usize)]) -> Option<PageRange> {
-    entries
-        .iter()
-        .filter_map(|&(ri, di)| rows[ri].documents[di].pages)
-        .next()
-}
-
-/// `---`, the YAML, `---`, a blank line, the body.
-fn with_front_matter<M: Serialize>(
-    path: &Path,
-    meta: &M,
-    body: &str,
-) -> Result<String, Vec<Diagnostic>> {
-    let yaml = serde_yaml::to_string(meta).map_err(|e| {
-        vec![Diagnostic::error(
-            "yaml",
-            path,
-            format!("cannot write front matter: {e}"),
-        )]
-    })?;
-    Ok(if body.is_empty() {
-        format!("---\n{yaml}---\n")
-    } else {
-        format!("---\n{yaml}---\n\n{body}")
-    })
-}
-
-/// Writes the import into `out`. Refuses to replace any existing file unless
-/// `force`; other files in `out` are left alone.
-pub fn write(import: &Import, out: &Path, force: bool) -> Result<(), Diagnostic> {
-    if !force {
-        let existing: Vec<&PathBuf> = import
-            .files
-            .keys()
-            .filter(|p| out.join(p).exists())
-            .collect();
-        if let Some(first) = existing.first() {
-            return Err(Diagnostic::error(
-                "exists",
-                out.join(first),
-                format!("refusing to overwrite existing content ({} of the files to write already exist)", existing.len()),
-            )
-            .hint("pass --force to replace them, or import into an empty folder with --out"));
-        }
-    }
-    // Folders first (a handful), then the files on every core; the first
-    // error in the files' order is the one reported.
-    let parents: BTreeSet<PathBuf> = import
-        .files
-        .keys()
-        .filter_map(|rel| out.join(rel).parent().map(Path::to_path_buf))
-        .collect();
-    for parent in &parents {
-        std::fs::create_dir_all(parent)
-            .map_err(|e| Diagnostic::error("io", parent, format!("cannot create folder: {e}")))?;
-    }
-    let files: Vec<(&PathBuf, &String)> = import.files.iter().collect();
-    let written: Vec<Result<(), Diagnostic>> = files
-        .par_iter()
-        .map(|(rel, text)| {
-            let target = out.join(rel);
-            std::fs::write(&target, text)
-                .map_err(|e| Diagnostic::error("io", &target, format!("cannot write: {e}")))
-        })
-        .collect();
-    written.into_iter().collect()
 }
