@@ -16,7 +16,8 @@ What one run does (see bench/RESULTS.md for the figures and how to read them):
     own output). Wall time, CPU time and peak RSS come from wait4() on the
     child, so each run is one process's own figures.
  4. Incremental: at N = 10,000, starts `annex serve`, saves edits to single
-    meetings and times each save until the reload message reaches a client.
+    meetings (each meeting twice: its body, then its title in the front
+    matter) and times each save until the reload message reaches a client.
  5. Import: generates a 5,000-page release text in the seed's form and times
     `annex import` of it.
  6. Writes results.json and summary.md (tables, annex/Hugo ratios from this
@@ -392,13 +393,22 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
         time.sleep(1.0)
         client.drain()
         lat, checked = [], 0
-        for k in range(edits):
-            i = 1 + (k * 997) % n
+        kinds = {"body": [], "front matter": []}
+        for k in range(2 * edits):
+            # Each meeting is edited twice: its body (the annotation), then
+            # its front matter (the title, which is also in the time order,
+            # the indexes and its documents' pages).
+            kind = "body" if k % 2 == 0 else "front matter"
+            i = 1 + ((k // 2) * 997) % n
             f = os.path.join(site, "content", "meetings", f"m-{i:05d}.md")
             with open(f, encoding="utf-8") as fh:
                 text = fh.read()
             token = f"Bench edit {k} marker text."
-            new = text.replace("## Minutes\n", f"## Minutes\n\n{token}\n", 1)
+            if kind == "body":
+                new = text.replace("## Minutes\n", f"## Minutes\n\n{token}\n", 1)
+            else:
+                new = re.sub(r'^title: "(.*)"$', lambda m: f'title: "{m.group(1)} {token}"', text,
+                             count=1, flags=re.M)
             t_save = time.perf_counter()
             with open(f, "w", encoding="utf-8") as fh:
                 fh.write(new)
@@ -406,7 +416,8 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
             msg = client.wait_message(timeout=30)
             t_msg = time.perf_counter()
             lat.append(t_msg - t_saved)
-            log(f"serve edit {k}: m-{i:05d} reload after {1000 * (t_msg - t_saved):.1f} ms "
+            kinds[kind].append(t_msg - t_saved)
+            log(f"serve edit {k} ({kind}): m-{i:05d} reload after {1000 * (t_msg - t_saved):.1f} ms "
                 f"(write took {1000 * (t_saved - t_save):.2f} ms; message {msg[:60]!r})")
             status, _, body = http_get(port, f"/meetings/m-{i:05d}/")
             if status == 200 and token.encode() in body:
@@ -415,7 +426,11 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
             client.drain()
         res.update({"edits": len(lat), "ms": [round(x * 1000, 2) for x in lat],
                     "median_ms": statistics.median(lat) * 1000, "min_ms": min(lat) * 1000,
-                    "max_ms": max(lat) * 1000, "edits_visible_after_reload": checked})
+                    "max_ms": max(lat) * 1000, "edits_visible_after_reload": checked,
+                    "kinds": {kd: {"edits": len(v), "median_ms": statistics.median(v) * 1000,
+                                   "min_ms": min(v) * 1000, "max_ms": max(v) * 1000,
+                                   "ms": [round(x * 1000, 2) for x in v]}
+                              for kd, v in kinds.items() if v}})
         return res
     except Exception as e:  # noqa: BLE001  (any failure is recorded, the run goes on)
         res["error"] = f"{type(e).__name__}: {e}"
@@ -602,6 +617,9 @@ def summary(R):
                  f"median {inc['median_ms']:.1f} ms (min {inc['min_ms']:.1f}, max {inc['max_ms']:.1f}) over {inc['edits']} edits; "
                  f"{inc['edits_visible_after_reload']}/{inc['edits']} edits visible in the page after the reload; "
                  f"serve start-up (first page served) {inc['startup_s']:.2f} s. Each: {inc['ms']}")
+        for kd, v in inc.get("kinds", {}).items():
+            L.append(f"  - edits of the {kd}: median {v['median_ms']:.1f} ms (min {v['min_ms']:.1f}, "
+                     f"max {v['max_ms']:.1f}) over {v['edits']}: {v['ms']}")
     L.append("")
     imp = R.get("import")
     if imp is None:
@@ -647,7 +665,10 @@ def targets(R):
         out.append(("N=100,000 targets", "not measured", "–"))
     inc = r10.get("incremental") if r10 else None
     if inc and "median_ms" in inc:
-        out.append(("incremental edit → reload ≤ 50 ms", f"{inc['median_ms']:.1f} ms median", yes(inc["median_ms"] <= TARGETS["incremental_ms"])))
+        worst = max([v["median_ms"] for v in inc.get("kinds", {}).values()] or [inc["median_ms"]])
+        by_kind = ", ".join(f"{kd} {v['median_ms']:.1f} ms" for kd, v in inc.get("kinds", {}).items())
+        out.append(("incremental edit → reload ≤ 50 ms", f"{inc['median_ms']:.1f} ms median ({by_kind})",
+                    yes(worst <= TARGETS["incremental_ms"])))
     else:
         out.append(("incremental edit → reload ≤ 50 ms", "not measured" + (f": {inc['error']}" if inc else ""), "–"))
     imp = R.get("import")

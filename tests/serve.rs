@@ -1005,3 +1005,57 @@ fn a_date_and_participants_edit_moves_the_meeting_and_ends_equal_to_a_full_rende
         .text()
         .contains("Wiremu Testperson 5c1d"));
 }
+
+#[test]
+fn a_dangling_reference_in_an_edited_meeting_keeps_the_last_good_site_until_fixed() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    let mut server = Server::start(&site);
+    let file = site.join(&choice.meeting_file);
+    let good = std::fs::read_to_string(&file).unwrap();
+    let before = server.get(&choice.meeting_url).text();
+    let at = good
+        .lines()
+        .position(|l| l.trim_start().starts_with("- document:"))
+        .expect("the meeting cites a document");
+    let broken: Vec<String> = good
+        .lines()
+        .enumerate()
+        .map(|(i, l)| {
+            if i == at {
+                let indent = &l[..l.len() - l.trim_start().len()];
+                format!("{indent}- document: no-such-document-8e2f")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    std::fs::write(&file, broken.join("\n") + "\n").unwrap();
+    let page = server.wait_for(&choice.meeting_url, "the error panel", |r| {
+        r.text().contains("annex-errors")
+    });
+    let text = page.text();
+    let name = file.file_name().unwrap().to_str().unwrap();
+    let located = format!("{name}:{}:", at + 1);
+    assert!(text.contains(&located), "the panel names {located}: {text}");
+    assert!(text.contains("no-such-document-8e2f"), "{text}");
+    let main = before
+        .find("<main")
+        .map(|i| &before[i..])
+        .unwrap_or(&before);
+    assert!(
+        text.contains(&main[..main.len().min(200)]),
+        "the last good page is served under the panel"
+    );
+
+    retitle_text(&file, &good, "Fixed reference 3a7c");
+    let page = server.wait_for(&choice.meeting_url, "the fix", |r| {
+        !r.text().contains("annex-errors") && r.text().contains("Fixed reference 3a7c")
+    });
+    let generation = page.header("X-Annex-Generation").unwrap().to_string();
+    let fixed = server.wait_line(|l| l.starts_with(&format!("rebuild {generation} ")));
+    assert!(fixed.contains("(partial)"), "{fixed}");
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
+}

@@ -38,7 +38,8 @@ use store::Store;
 /// each request is answered from memory in microseconds.
 const WORKERS: usize = 8;
 
-/// How long edits must pause before the site files are made again.
+/// How long edits must pause before the work left after a reload (index
+/// pages, data downloads, cards) is done, unless a request waits for it.
 const SETTLE: Duration = Duration::from_millis(1000);
 
 /// What `annex serve` was asked to do.
@@ -119,11 +120,12 @@ pub fn run(options: &Options) -> Result<(), String> {
 
     let mut last_edit = Instant::now();
     loop {
-        // Work left after a reload gives way to a new edit. The site files
-        // cannot (they are made in one go, seconds for a large release), so
-        // they wait until edits pause, unless a request waits for them.
+        // Work left after a reload waits until edits pause, unless a
+        // request waits for it: a step cannot be interrupted, and one index
+        // page or the data downloads of a large release take a second or
+        // more, which a burst of edits would otherwise wait behind.
         let settling = last_edit.elapsed() < SETTLE && store.wanted().is_empty();
-        let batch = if project.site_files_next() && settling {
+        let batch = if project.has_work() && settling {
             match batches.recv_timeout(SETTLE.saturating_sub(last_edit.elapsed())) {
                 Ok(batch) => Some(batch),
                 Err(RecvTimeoutError::Timeout) => continue,

@@ -41,9 +41,12 @@
 //!   changed", and it is still one pass over memory, with no output folder
 //!   to write.
 //!
-//! Work left for after a reload is interrupted by the next edit, and
-//! carried over into that edit's rebuild, so a burst of edits is never
-//! queued behind megabytes of index pages.
+//! Work left for after a reload starts once edits pause for a second (or
+//! at once for a page a request waits for), is interrupted by the next
+//! edit between pages, and is carried over into that edit's rebuild, so a
+//! burst of edits is never queued behind megabytes of index pages (at
+//! 10,000 meetings the home page and the participants page take a second
+//! or two each to render).
 //!
 //! After a failure: when an edited file cannot be read (broken YAML, a bad
 //! date), the last good site stays in memory and the file is read again
@@ -262,14 +265,6 @@ impl Project {
     /// Whether work is left for after the last reload (see [`Project::step`]).
     pub fn has_work(&self) -> bool {
         self.todo.is_some()
-    }
-
-    /// Whether the next step is the site files (data downloads and every
-    /// card): the one step that does not give way to a new edit.
-    pub fn site_files_next(&self) -> bool {
-        self.todo
-            .as_ref()
-            .is_some_and(|t| t.pages.is_empty() && t.site_files)
     }
 
     fn options(&self, site: &Site) -> RenderOptions {
