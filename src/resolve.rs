@@ -275,8 +275,8 @@ pub fn update_meetings(
         if !same(&old.meta.participants, &new.meta.participants) {
             updated.people_changed = true;
         }
-        if !same(&old.meta.press, &new.meta.press) {
-            updated.press_changed = true;
+        if !same(&old.meta.press, &new.meta.press) || !same(&old.meta.sources, &new.meta.sources) {
+            updated.claims_changed = true;
         }
         // Documents that name the meeting themselves stay linked to it.
         let slug = &new.slug;
@@ -335,8 +335,9 @@ pub struct Updated {
     pub order_changed: bool,
     /// The participants list (`Site::people`).
     pub people_changed: bool,
-    /// A meeting's press claims.
-    pub press_changed: bool,
+    /// A meeting's press claims, or its sources (the pages they cite
+    /// place its claims' passages).
+    pub claims_changed: bool,
     /// Warnings about the updated meetings.
     pub warnings: Diagnostics,
 }

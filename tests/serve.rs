@@ -870,7 +870,7 @@ fn graph(s: &annex::model::Site) -> String {
 }
 
 #[test]
-fn meetings_updated_in_place_give_what_a_full_resolve_gives() {
+fn meetings_updated_in_place_give_what_a_full_resolve_and_render_give() {
     let dir = project();
     let site = dir.path().join("site");
     let content = annex::load::load_project(&site).unwrap();
@@ -929,6 +929,11 @@ fn meetings_updated_in_place_give_what_a_full_resolve_gives() {
             }),
         ),
     ];
+    let theme = || annex::render::templates::load_theme(&site, "default").unwrap();
+    let options = annex::render::RenderOptions {
+        base_url: None,
+        theme: None,
+    };
     for (what, edit) in edits {
         let mut edited = content.clone();
         let changed = edit(&mut edited);
@@ -938,8 +943,34 @@ fn meetings_updated_in_place_give_what_a_full_resolve_gives() {
             .iter()
             .map(|&i| (i, edited.meetings[i].clone()))
             .collect();
-        annex::resolve::update_meetings(&mut updated, fresh).unwrap();
+        let how = annex::resolve::update_meetings(&mut updated, fresh).unwrap();
         assert_eq!(graph(&updated), graph(&full), "after editing {what}");
+
+        // The renderer made from the last one's parts renders every page
+        // as a renderer made from scratch does.
+        let mut before = annex::render::Renderer::new(&first, theme(), &options).unwrap();
+        // Every page once, so that what is made on first use is made.
+        before.render(&before.all_pages()).unwrap();
+        let parts = before.take_parts();
+        drop(before);
+        let keep = !how.claims_changed && !how.order_changed;
+        let r =
+            annex::render::Renderer::from_parts(&updated, theme(), &options, parts, &changed, keep)
+                .unwrap();
+        let scratch = annex::render::Renderer::new(&full, theme(), &options).unwrap();
+        let mut pages = r.render(&r.all_pages()).unwrap();
+        pages.extend(r.site_files());
+        let mut want = scratch.render(&scratch.all_pages()).unwrap();
+        want.extend(scratch.site_files());
+        assert_eq!(pages.len(), want.len(), "after editing {what}");
+        for (a, b) in pages.iter().zip(&want) {
+            assert_eq!(a.path, b.path, "after editing {what}");
+            assert!(
+                a.bytes == b.bytes,
+                "after editing {what}: {} differs",
+                a.path
+            );
+        }
     }
 }
 

@@ -748,7 +748,7 @@ impl Project {
         };
         let resolve_ms = ms(resolving);
         let preparing = Instant::now();
-        let keep_backlinks = !updated.press_changed && !updated.order_changed;
+        let keep_backlinks = !updated.claims_changed && !updated.order_changed;
         let live = match self.prepare_parts(site, parts, &changed_at, keep_backlinks) {
             Ok(live) => live,
             Err(d) => {
@@ -1351,6 +1351,12 @@ impl Affected {
         }
         for source in &meeting.meta.sources {
             self.documents.insert(source.document.clone());
+        }
+        // Documents link back to the press claims that quote them.
+        for p in &meeting.meta.press {
+            for passage in &p.release {
+                self.documents.insert(passage.document.clone());
+            }
         }
         self.body_grounds(site, &meeting.body);
         for u in &site.participant_markers[m] {
