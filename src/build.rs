@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::{templates, OutputFile, RenderOptions, Renderer};
+use crate::render::{templates, OutputFile, PageId, RenderOptions, Renderer};
 use crate::write::{self, WriteSummary};
 
 /// What `annex build` was asked to do.
@@ -124,21 +124,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 
     let mut errors = Diagnostics::default();
     let mut pages = 0;
+    // Pages listing the whole site (the home page, the indexes) are each
+    // many megabytes of context and output: one at a time, so that two are
+    // never in memory together; other threads render item pages meanwhile.
+    let whole_site = std::sync::Mutex::new(());
     for chunk in renderer.all_pages().chunks(CHUNK) {
         // After an error nothing more is written, but every page is still
         // rendered so that all template errors are reported at once.
         let write = !errors.has_errors();
-        let results: Vec<Result<OutputFile, Diagnostic>> = chunk
+        let results: Vec<Result<OutputFile, PageError>> = chunk
             .par_iter()
             .map(|&id| {
-                let file = renderer.render_page(id)?;
+                let file = if lists_whole_site(id) {
+                    let _one = whole_site.lock().unwrap_or_else(|e| e.into_inner());
+                    renderer.render_page(id)
+                } else {
+                    renderer.render_page(id)
+                }
+                .map_err(PageError::Render)?;
                 if write {
                     stage.put(&file.path, &file.bytes).map_err(|e| {
-                        Diagnostic::error(
-                            "write",
-                            &output,
-                            format!("cannot write {}: {e}", file.path),
-                        )
+                        PageError::Write(format!("cannot write {}: {e}", file.path))
                     })?;
                 }
                 Ok(file)
@@ -152,8 +158,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
                         ix.add(file.path, file.bytes);
                     }
                 }
-                Err(d) if d.code == "write" => return Err(BuildError::Output(d.message)),
-                Err(d) => errors.push(d),
+                Err(PageError::Write(message)) => return Err(BuildError::Output(message)),
+                Err(PageError::Render(d)) => errors.push(d),
             }
         }
     }
@@ -166,8 +172,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         crate::cards::Card::Cached(file) => stage.link(&path, &file),
     })
     .map_err(cannot)?;
+    // The data downloads are streamed to their files, never held whole.
+    crate::export::write(&renderer, |path, make| stage.put_with(path, make)).map_err(cannot)?;
     let mut rest = renderer.theme_files();
-    rest.extend(crate::export::files(&renderer));
     if let Some(ix) = indexer {
         rest.extend(ix.finish().map_err(BuildError::Content)?);
     }
@@ -182,6 +189,29 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings,
         elapsed: start.elapsed(),
     })
+}
+
+/// Why one page of a build failed: its template, or writing it.
+enum PageError {
+    Render(Diagnostic),
+    Write(String),
+}
+
+/// Pages made from every meeting or document at once (see `build`).
+fn lists_whole_site(id: PageId) -> bool {
+    matches!(
+        id,
+        PageId::Home
+            | PageId::Meetings
+            | PageId::Documents
+            | PageId::PressIndex
+            | PageId::Participants
+            | PageId::Data
+            | PageId::Compare
+            | PageId::Search
+            | PageId::Sitemap
+            | PageId::Feed
+    )
 }
 
 /// Diagnostics about the command line rather than the content.

@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::fs;
-use std::io;
+use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -103,19 +103,35 @@ impl Staging {
             ));
         }
         if let Some(folder) = rel.parent().filter(|p| !p.as_os_str().is_empty()) {
-            let known = self
-                .folders
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .contains(folder);
-            if !known {
-                fs::create_dir_all(self.dir.join(folder))?;
-                self.folders
-                    .lock()
-                    .unwrap_or_else(|e| e.into_inner())
-                    .insert(folder.to_path_buf());
+            // One lock, held while the folder is made, so that no thread
+            // writes into a folder another is still making.
+            let mut folders = self.folders.lock().unwrap_or_else(|e| e.into_inner());
+            if folders.insert(folder.to_path_buf()) {
+                if let Err(e) = fs::create_dir_all(self.dir.join(folder)) {
+                    folders.remove(folder);
+                    return Err(e);
+                }
             }
         }
+        Ok(())
+    }
+
+    /// Writes one file by streaming: `make` writes its bytes to the file
+    /// (unbuffered: `make` buffers as it sees fit). For large files made
+    /// piece by piece, which then never sit in memory whole.
+    pub fn put_with(
+        &self,
+        path: &str,
+        make: &mut dyn FnMut(&mut dyn Write) -> io::Result<()>,
+    ) -> io::Result<()> {
+        self.prepare(path)?;
+        let mut file = Counted {
+            inner: fs::File::create(self.dir.join(path))?,
+            bytes: 0,
+        };
+        make(&mut file)?;
+        self.files.fetch_add(1, Ordering::Relaxed);
+        self.bytes.fetch_add(file.bytes, Ordering::Relaxed);
         Ok(())
     }
 
@@ -164,6 +180,24 @@ impl Staging {
             let _ = fs::remove_dir_all(&self.old);
         }
         Ok(summary)
+    }
+}
+
+/// A writer that counts the bytes written through it.
+struct Counted<W> {
+    inner: W,
+    bytes: u64,
+}
+
+impl<W: Write> Write for Counted<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
     }
 }
 

@@ -2,6 +2,8 @@
 //! `docs/release.schema.json`. Field order is fixed by these structs, so
 //! the file is byte-identical between builds.
 
+use std::io::{self, Write};
+
 use serde::Serialize;
 
 use super::{document_order, plain_text, printed_groups, ParagraphIndex};
@@ -13,17 +15,36 @@ use crate::render::Renderer;
 /// Bumped when a field changes meaning or is removed (adding one does not).
 pub const SCHEMA_VERSION: u32 = 1;
 
+/// The whole file. `meetings` and `documents` are [`Lazy`]: each entry is
+/// made as it is written and dropped after, since together they are most
+/// of a large release (a document's paragraphs with their text).
 #[derive(Serialize)]
-struct Release<'a> {
+struct Release<'a, M, D> {
     version: u32,
     generator: String,
     site: SiteInfo<'a>,
     release: ReleaseInfo<'a>,
     stats: Figures,
     grounds: Vec<GroundOut<'a>>,
-    meetings: Vec<MeetingOut<'a>>,
-    documents: Vec<DocumentOut<'a>>,
+    meetings: M,
+    documents: D,
     press: Vec<PressOut<'a>>,
+}
+
+/// A sequence serialized item by item from an iterator it makes when
+/// written, so that its items are never all in memory at once. Written the
+/// same as a `Vec` of the same items.
+struct Lazy<F>(F);
+
+impl<F, I> Serialize for Lazy<F>
+where
+    F: Fn() -> I,
+    I: IntoIterator,
+    I::Item: Serialize,
+{
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq((self.0)())
+    }
 }
 
 #[derive(Serialize)]
@@ -196,7 +217,8 @@ struct PressOut<'a> {
     url: String,
 }
 
-pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
+/// Writes `release.json` to `out`, pretty-printed, ending with a newline.
+pub fn release(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> io::Result<()> {
     let c = &r.site.content;
     let rel = &c.release.meta;
     let doc_slug = |d: usize| c.documents[d].slug.as_str();
@@ -222,11 +244,8 @@ pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
             url: r.absolute(&format!("grounds/{}/", r.ground_slugs[g])),
         })
         .collect();
-    let meetings = r
-        .site
-        .meeting_order
-        .iter()
-        .map(|&m| {
+    let meetings = Lazy(|| {
+        r.site.meeting_order.iter().map(|&m| {
             let meeting = &c.meetings[m];
             let meta = &meeting.meta;
             MeetingOut {
@@ -296,10 +315,9 @@ pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
                 url: r.absolute(&format!("meetings/{}/", meeting.slug)),
             }
         })
-        .collect();
-    let documents = document_order(r)
-        .into_iter()
-        .map(|d| {
+    });
+    let documents = Lazy(|| {
+        document_order(r).into_iter().map(|d| {
             let doc = &c.documents[d];
             let blocks = &r.documents[d].blocks;
             DocumentOut {
@@ -357,7 +375,7 @@ pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
                 url: r.absolute(&format!("documents/{}/", doc.slug)),
             }
         })
-        .collect();
+    });
     let press = c
         .press
         .iter()
@@ -378,7 +396,7 @@ pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
             url: r.absolute(&format!("press/{}/", p.slug)),
         })
         .collect();
-    let out = Release {
+    let release = Release {
         version: SCHEMA_VERSION,
         generator: format!("annex {}", env!("CARGO_PKG_VERSION")),
         site: SiteInfo {
@@ -408,7 +426,8 @@ pub fn release(r: &Renderer, index: &ParagraphIndex) -> Vec<u8> {
         documents,
         press,
     };
-    let mut bytes = serde_json::to_vec_pretty(&out).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    serde_json::to_writer_pretty(&mut out, &release).map_err(io::Error::from)?;
+    out.write_all(b"\n")?;
+    out.flush()
 }

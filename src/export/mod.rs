@@ -9,6 +9,7 @@ mod ics;
 mod json;
 
 use std::collections::BTreeSet;
+use std::io::{self, Write};
 
 use crate::render::markdown::{Block, BlockKind};
 use crate::render::{OutputFile, Renderer};
@@ -17,21 +18,33 @@ pub use json::SCHEMA_VERSION;
 
 /// The data files of a site, in path order.
 pub fn files(r: &Renderer) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    let _ = write(r, |path, make| {
+        let mut bytes = Vec::new();
+        make(&mut bytes)?;
+        files.push(OutputFile {
+            path: path.into(),
+            bytes,
+        });
+        Ok(())
+    });
+    files
+}
+
+/// Writes each data file through `put` (its path, and what writes its
+/// bytes), in path order. A build streams them to disk this way: a large
+/// release's `release.json` is tens of megabytes, and is never held in
+/// memory whole.
+pub fn write<P>(r: &Renderer, mut put: P) -> io::Result<()>
+where
+    P: FnMut(&str, &mut dyn FnMut(&mut dyn Write) -> io::Result<()>) -> io::Result<()>,
+{
     let index = ParagraphIndex::new(r);
-    vec![
-        OutputFile {
-            path: "meetings.ics".into(),
-            bytes: ics::calendar(r).into_bytes(),
-        },
-        OutputFile {
-            path: "redactions.csv".into(),
-            bytes: redactions_csv(r, &index).into_bytes(),
-        },
-        OutputFile {
-            path: "release.json".into(),
-            bytes: json::release(r, &index),
-        },
-    ]
+    put("meetings.ics", &mut |out| {
+        out.write_all(ics::calendar(r).as_bytes())
+    })?;
+    put("redactions.csv", &mut |out| redactions_csv(r, &index, out))?;
+    put("release.json", &mut |out| json::release(r, &index, out))
 }
 
 /// The "About this data" page's context: what each file holds, with the
@@ -168,11 +181,12 @@ pub fn unescape(s: &str) -> String {
 }
 
 /// `redactions.csv`: one row per marker (badge group), in document order.
-fn redactions_csv(r: &Renderer, index: &ParagraphIndex) -> String {
+fn redactions_csv(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> io::Result<()> {
     let c = &r.site.content;
-    let mut out = String::from(
-        "document,document_title,release_page,paragraph,anchor,paragraph_status,codes,grounds,meetings,url\r\n",
-    );
+    let mut out = io::BufWriter::with_capacity(1 << 16, out);
+    out.write_all(
+        b"document,document_title,release_page,paragraph,anchor,paragraph_status,codes,grounds,meetings,url\r\n",
+    )?;
     for d in document_order(r) {
         let doc = &c.documents[d];
         let url = r.absolute(&format!("documents/{}/", doc.slug));
@@ -212,12 +226,12 @@ fn redactions_csv(r: &Renderer, index: &ParagraphIndex) -> String {
                     },
                 ];
                 let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-                out.push_str(&fields.join(","));
-                out.push_str("\r\n");
+                out.write_all(fields.join(",").as_bytes())?;
+                out.write_all(b"\r\n")?;
             }
         }
     }
-    out
+    out.flush()
 }
 
 /// RFC 4180 quoting: fields with a comma, quote or line break are quoted,
