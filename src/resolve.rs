@@ -272,10 +272,10 @@ pub fn update_meetings(
             updated.order_changed = true;
             moved.push(mi);
         }
-        if !same(&old.meta.participants, &new.meta.participants) {
+        if old.meta.participants != new.meta.participants {
             updated.people_changed = true;
         }
-        if !same(&old.meta.press, &new.meta.press) || !same(&old.meta.sources, &new.meta.sources) {
+        if old.meta.press != new.meta.press || old.meta.sources != new.meta.sources {
             updated.claims_changed = true;
         }
         // Documents that name the meeting themselves stay linked to it.
@@ -340,10 +340,6 @@ pub struct Updated {
     pub claims_changed: bool,
     /// Warnings about the updated meetings.
     pub warnings: Diagnostics,
-}
-
-fn same<T: serde::Serialize>(a: &T, b: &T) -> bool {
-    serde_json::to_value(a).ok() == serde_json::to_value(b).ok()
 }
 
 /// The key meetings are ordered by: date, request item, start time (a
