@@ -8,12 +8,12 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use super::affected::Affected;
-use super::{ms, Bodies, Patch, Project, Rebuilt, Todo};
+use super::{ms, Bodies, Live, Patch, Project, Rebuilt, Todo};
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, Kind};
 use crate::model::{Content, Entry, Site};
 use crate::render::markdown::{self, Body};
-use crate::render::{self, PageId, ReusedBodies};
+use crate::render::{self, OutputFile, PageId, ReusedBodies};
 
 impl Project {
     /// When every edit changed only the body of meetings or press items
@@ -205,64 +205,27 @@ impl Project {
             affected.meeting_at(r.site, i);
         }
         let first = affected.first_pages(r.site);
-        let first_set: HashSet<PageId> = first.iter().copied().collect();
         // Page indices are as before: work left from earlier edits stands.
         let mut later = affected.later_pages(r.site);
         if let Some(todo) = &self.todo {
             later.extend(todo.pages.iter().copied());
         }
-        later.retain(|id| !first_set.contains(id));
-        later.sort();
-        later.dedup();
-        let files = match r.render(&first) {
-            Ok(files) => files,
-            Err(d) => {
-                drop(live);
-                self.forget();
-                return Err(d);
-            }
-        };
-        let c = &r.site.content;
-        let mut later_paths: Vec<String> = later.iter().map(|&id| r.page_path(id)).collect();
-        later_paths.extend(self.site_paths.iter().cloned());
-        later_paths.extend(
-            c.meetings
-                .iter()
-                .filter(|m| affected.meetings.contains(&m.slug))
-                .map(crate::cards::card_path),
-        );
-        let pages = files.len();
-        let total_pages = r.all_pages().len();
-        let base_path = r.base_path.clone();
-        let render_ms = ms(rendering);
-        self.live = Some(live);
-        let generation = self.generation;
-        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
-        todo.pages = later;
-        if !todo.site_files {
-            todo.cards = Some(BTreeSet::new());
-        }
-        if let Some(cards) = &mut todo.cards {
-            cards.extend(changed_at.iter().copied());
-        }
-        todo.site_files = true;
-        todo.generation = generation;
-        todo.partial = true;
+        let done = self.first_pages(live, first, later, &affected, Some(&changed_at))?;
         Ok(Some(Rebuilt {
-            files,
+            files: done.files,
             outputs: None,
             removed: Vec::new(),
-            later: later_paths,
-            pages,
-            total_pages,
-            base_path,
+            later: done.later,
+            pages: done.pages,
+            total_pages: done.total_pages,
+            base_path: done.base_path,
             warnings: updated.warnings,
             kind: "partial",
             timings: vec![
                 ("read", read_ms),
                 ("update", resolve_ms),
                 ("prepare", prepare_ms),
-                ("render", render_ms),
+                ("render", ms(rendering)),
             ],
         }))
     }
@@ -290,13 +253,12 @@ impl Project {
 
         // Work left from before, by output path: page indices move when
         // files are added or removed.
-        let (carried, carried_site_files) = match (&self.todo, &self.live) {
+        let carried: Vec<String> = match (&self.todo, &self.live) {
             (Some(todo), Some(live)) => {
                 let r = live.borrow_dependent();
-                let paths: Vec<String> = todo.pages.iter().map(|&id| r.page_path(id)).collect();
-                (paths, todo.site_files)
+                todo.pages.iter().map(|&id| r.page_path(id)).collect()
             }
-            _ => (Vec::new(), false),
+            _ => Vec::new(),
         };
         let Some((old, bodies)) = self.teardown() else {
             return self.load_all();
@@ -369,19 +331,8 @@ impl Project {
                 .collect();
             later.extend(carried.iter().filter_map(|p| by_path.get(p).copied()));
         }
-        let first_set: HashSet<PageId> = first.iter().copied().collect();
-        later.retain(|id| !first_set.contains(id));
-        later.sort();
-        later.dedup();
-        let files = match r.render(&first) {
-            Ok(files) => files,
-            Err(d) => {
-                drop(live);
-                self.forget();
-                return Err(d);
-            }
-        };
-        let c = &r.site.content;
+        let done = self.first_pages(live, first, later, &affected, None)?;
+        let c = &self.live.as_ref().expect("just put").borrow_owner().content;
         let mut removed = Vec::new();
         for (kind, slug) in old_slugs {
             let gone = match kind {
@@ -396,38 +347,14 @@ impl Project {
                 }
             }
         }
-        // Pending until made again: the later pages, the data downloads and
-        // the cards of the meetings the edit touches.
-        let mut later_paths: Vec<String> = later.iter().map(|&id| r.page_path(id)).collect();
-        later_paths.extend(self.site_paths.iter().cloned());
-        later_paths.extend(
-            c.meetings
-                .iter()
-                .filter(|m| affected.meetings.contains(&m.slug))
-                .map(crate::cards::card_path),
-        );
-        let pages = files.len();
-        let total_pages = r.all_pages().len();
-        let base_path = r.base_path.clone();
-        let render_ms = ms(rendering);
-        self.live = Some(live);
-        let generation = self.generation;
-        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
-        todo.pages = later;
-        todo.site_files = true;
-        // Indices may have moved: every card.
-        todo.cards = None;
-        todo.generation = generation;
-        todo.partial = true;
-        let _ = carried_site_files;
         Ok(Rebuilt {
-            files,
+            files: done.files,
             outputs: None,
             removed,
-            later: later_paths,
-            pages,
-            total_pages,
-            base_path,
+            later: done.later,
+            pages: done.pages,
+            total_pages: done.total_pages,
+            base_path: done.base_path,
             warnings,
             kind: "partial",
             timings: vec![
@@ -435,10 +362,85 @@ impl Project {
                 ("graph", graph_ms),
                 ("resolve", resolve_ms),
                 ("prepare", prepare_ms),
-                ("render", render_ms),
+                ("render", ms(rendering)),
             ],
         })
     }
+
+    /// Renders an entry edit's `first` pages with `live`, which becomes the
+    /// live site, and leaves for after the reload the `later` pages, the
+    /// data files and the cards (of the meetings at `cards` only; `None`:
+    /// every card, as when indices may have moved).
+    fn first_pages(
+        &mut self,
+        live: Live,
+        first: Vec<PageId>,
+        mut later: Vec<PageId>,
+        affected: &Affected,
+        cards: Option<&[usize]>,
+    ) -> Result<FirstPages, Diagnostics> {
+        let r = live.borrow_dependent();
+        let first_set: HashSet<PageId> = first.iter().copied().collect();
+        later.retain(|id| !first_set.contains(id));
+        later.sort();
+        later.dedup();
+        let files = match r.render(&first) {
+            Ok(files) => files,
+            Err(d) => {
+                drop(live);
+                self.forget();
+                return Err(d);
+            }
+        };
+        // Pending until made again: the later pages, the data downloads and
+        // the cards of the meetings the edit touches.
+        let mut later_paths: Vec<String> = later.iter().map(|&id| r.page_path(id)).collect();
+        later_paths.extend(self.site_paths.iter().cloned());
+        later_paths.extend(
+            r.site
+                .content
+                .meetings
+                .iter()
+                .filter(|m| affected.meetings.contains(&m.slug))
+                .map(crate::cards::card_path),
+        );
+        let done = FirstPages {
+            pages: files.len(),
+            files,
+            later: later_paths,
+            total_pages: r.all_pages().len(),
+            base_path: r.base_path.clone(),
+        };
+        self.live = Some(live);
+        let generation = self.generation;
+        let todo = self.todo.get_or_insert_with(|| Todo::new(generation, true));
+        todo.pages = later;
+        match cards {
+            None => todo.cards = None,
+            Some(meetings) => {
+                if !todo.site_files {
+                    todo.cards = Some(BTreeSet::new());
+                }
+                if let Some(set) = &mut todo.cards {
+                    set.extend(meetings.iter().copied());
+                }
+            }
+        }
+        todo.site_files = true;
+        todo.generation = generation;
+        todo.partial = true;
+        Ok(done)
+    }
+}
+
+/// What [`Project::first_pages`] rendered and left.
+struct FirstPages {
+    files: Vec<OutputFile>,
+    /// Output paths pending until rendered after the reload.
+    later: Vec<String>,
+    pages: usize,
+    total_pages: usize,
+    base_path: String,
 }
 
 /// The slug of the entry at `path`, if there is one.
