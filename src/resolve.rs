@@ -117,13 +117,7 @@ pub fn resolve_reusing(
     let r = &content.release;
     codes.markers(&r.path, &r.body, r.body_line, &mut diags);
 
-    let mut checker = Checker {
-        documents: &content.documents,
-        slugs: &slugs,
-        codes,
-        paragraphs: HashMap::new(),
-        refs: RefChecker::default(),
-    };
+    let mut checker = Checker::new(&content.documents, &slugs, codes);
     let mut meeting_documents = vec![Vec::new(); content.meetings.len()];
     let mut document_meetings = vec![Vec::new(); content.documents.len()];
     let mut press_meetings = vec![Vec::new(); content.press.len()];
@@ -238,16 +232,11 @@ pub fn update_meetings(
     fresh: Vec<(usize, Entry<MeetingMeta>)>,
 ) -> Result<Updated, Diagnostics> {
     let mut diags = Diagnostics::default();
-    let mut checker = Checker {
-        documents: &site.content.documents,
-        slugs: &site.slugs,
-        codes: CodeChecker {
-            index: &site.ground_index,
-            grounds: &site.content.grounds,
-        },
-        paragraphs: HashMap::new(),
-        refs: RefChecker::default(),
+    let codes = CodeChecker {
+        index: &site.ground_index,
+        grounds: &site.content.grounds,
     };
+    let mut checker = Checker::new(&site.content.documents, &site.slugs, codes);
     let mut links = Vec::with_capacity(fresh.len());
     for (_, m) in &fresh {
         checker
@@ -297,8 +286,10 @@ pub fn update_meetings(
             push_unique(&mut site.document_meetings[di], mi);
         }
         site.meeting_documents[mi] = documents;
-        for list in site.press_meetings.iter_mut() {
-            list.retain(|&x| x != mi);
+        for pr in &old.meta.press {
+            if let Some(&pi) = site.slugs.press.get(&pr.item) {
+                site.press_meetings[pi].retain(|&x| x != mi);
+            }
         }
         for &pi in &links.press {
             push_unique(&mut site.press_meetings[pi], mi);
@@ -397,7 +388,21 @@ struct Checker<'a> {
     refs: RefChecker,
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a> {
+    fn new(
+        documents: &'a [Entry<DocumentMeta>],
+        slugs: &'a SlugIndex,
+        codes: CodeChecker<'a>,
+    ) -> Checker<'a> {
+        Checker {
+            documents,
+            slugs,
+            codes,
+            paragraphs: HashMap::new(),
+            refs: RefChecker::default(),
+        }
+    }
+
     /// Checks a meeting's front matter and resolves its links; problems go
     /// to `diags`.
     fn meeting(&mut self, m: &Entry<MeetingMeta>, diags: &mut Diagnostics) -> MeetingLinks {

@@ -10,10 +10,11 @@ use std::time::Instant;
 use super::affected::Affected;
 use super::{ms, Bodies, Live, Patch, Project, Rebuilt, Todo};
 use crate::diagnostics::Diagnostics;
-use crate::load::{self, Kind};
+use crate::load::{self, FrontMatter, Kind};
 use crate::model::{Content, Entry, Site};
 use crate::render::markdown::{self, Body};
 use crate::render::{self, OutputFile, PageId, ReusedBodies};
+use serde::de::DeserializeOwned;
 
 impl Project {
     /// When every edit changed only the body of meetings or press items
@@ -36,29 +37,25 @@ impl Project {
         let mut meetings = Vec::new();
         let mut press = Vec::new();
         for (kind, rel) in changed {
-            let path = load::display_path(&self.root, rel);
-            if !self.root.join(rel).is_file() {
-                return Ok(None);
-            }
             match kind {
                 Kind::Meeting => {
-                    let Ok(i) = c.meetings.binary_search_by(|e| e.path.cmp(&path)) else {
+                    let Some((i, fresh)) =
+                        reread(&self.root, &c.meetings, rel).map_err(Diagnostics)?
+                    else {
                         return Ok(None);
                     };
-                    let fresh = load::load_entry::<crate::model::MeetingMeta>(&self.root, rel)
-                        .map_err(Diagnostics)?;
-                    if fresh.slug != c.meetings[i].slug || !same(&fresh.meta, &c.meetings[i].meta) {
+                    if !same(&fresh.meta, &c.meetings[i].meta) {
                         return Ok(None);
                     }
                     meetings.push((i, fresh));
                 }
                 Kind::Press => {
-                    let Ok(i) = c.press.binary_search_by(|e| e.path.cmp(&path)) else {
+                    let Some((i, fresh)) =
+                        reread(&self.root, &c.press, rel).map_err(Diagnostics)?
+                    else {
                         return Ok(None);
                     };
-                    let fresh = load::load_entry::<crate::model::PressMeta>(&self.root, rel)
-                        .map_err(Diagnostics)?;
-                    if fresh.slug != c.press[i].slug || !same(&fresh.meta, &c.press[i].meta) {
+                    if !same(&fresh.meta, &c.press[i].meta) {
                         return Ok(None);
                     }
                     press.push((i, fresh));
@@ -148,16 +145,12 @@ impl Project {
         let mut fresh = Vec::new();
         let mut diags = Diagnostics::default();
         for (kind, rel) in changed {
-            if *kind != Kind::Meeting || !self.root.join(rel).is_file() {
+            if *kind != Kind::Meeting {
                 return Ok(None);
             }
-            let path = load::display_path(&self.root, rel);
-            let Ok(i) = old.content.meetings.binary_search_by(|e| e.path.cmp(&path)) else {
-                return Ok(None);
-            };
-            match load::load_entry::<crate::model::MeetingMeta>(&self.root, rel) {
-                Ok(e) if e.slug != old.content.meetings[i].slug => return Ok(None),
-                Ok(e) => fresh.push((i, e)),
+            match reread(&self.root, &old.content.meetings, rel) {
+                Ok(Some(e)) => fresh.push(e),
+                Ok(None) => return Ok(None),
                 Err(d) => diags.extend(d),
             }
         }
@@ -441,6 +434,25 @@ struct FirstPages {
     pages: usize,
     total_pages: usize,
     base_path: String,
+}
+
+/// The entry file at `rel` read again, with its index in `entries`, when
+/// it is one of theirs and keeps its slug; `Ok(None)` for a new or removed
+/// file or a changed slug, which are not edits in place.
+fn reread<M: DeserializeOwned + FrontMatter>(
+    root: &Path,
+    entries: &[Entry<M>],
+    rel: &Path,
+) -> Result<Option<(usize, Entry<M>)>, Vec<crate::diagnostics::Diagnostic>> {
+    if !root.join(rel).is_file() {
+        return Ok(None);
+    }
+    let path = load::display_path(root, rel);
+    let Ok(i) = entries.binary_search_by(|e| e.path.cmp(&path)) else {
+        return Ok(None);
+    };
+    let fresh = load::load_entry::<M>(root, rel)?;
+    Ok((fresh.slug == entries[i].slug).then_some((i, fresh)))
 }
 
 /// The slug of the entry at `path`, if there is one.
