@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use crate::model::{Meeting, Scope};
 use crate::render::markdown::escape;
@@ -306,23 +306,23 @@ fn card_svg(r: &Renderer, m: usize) -> String {
 pub fn social(r: &Renderer, id: PageId, full_title: &str) -> Value {
     let c = &r.site.content;
     let kind = match id {
-        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => return Value::Null,
+        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => return Value::none(),
         PageId::Meeting(_) | PageId::Document(_) | PageId::Press(_) => "article",
         _ => "website",
     };
     let image = match id {
         PageId::Meeting(m) => {
             let meeting = &c.meetings[m];
-            json!({
+            tv!({
                 "url": r.absolute(&card_path(meeting)),
                 "width": WIDTH,
                 "height": HEIGHT,
                 "alt": format!("{}, {}. {}.", meeting.meta.title, date_line(meeting), withheld_sentence(meeting, &r.meeting_stats[m])),
             })
         }
-        _ => Value::Null,
+        _ => Value::none(),
     };
-    json!({ "type": kind, "title": full_title, "image": image })
+    tv!({ "type": kind, "title": full_title, "image": image })
 }
 
 #[cfg(test)]

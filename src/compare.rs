@@ -6,7 +6,7 @@
 
 use std::collections::BTreeMap;
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use crate::model::{PassageRef, Relation};
 use crate::render::Renderer;
@@ -132,7 +132,7 @@ pub fn context(r: &Renderer, root: &str) -> Value {
             let pr = &meeting.meta.press[k];
             let press = r.press_by_slug.get(pr.item.as_str()).map(|&p| {
                 let item = &c.press[p];
-                json!({
+                tv!({
                     "title": item.meta.headline.clone().unwrap_or_else(|| item.meta.title.clone()),
                     "outlet": item.meta.outlet,
                     "url": format!("{root}press/{}/", item.slug),
@@ -146,7 +146,7 @@ pub fn context(r: &Renderer, root: &str) -> Value {
                     let d = *r.document_by_slug.get(pass.document.as_str())?;
                     let url = format!("{root}documents/{}/", c.documents[d].slug);
                     let found = passage_anchor(r, m, pass);
-                    Some(json!({
+                    Some(tv!({
                         "document": c.documents[d].meta.title,
                         "paragraph": pass.paragraph,
                         "relation": relation_class(pass.relation),
@@ -157,7 +157,7 @@ pub fn context(r: &Renderer, root: &str) -> Value {
                     }))
                 })
                 .collect();
-            json!({
+            tv!({
                 "id": claim_id(r, m, k),
                 "quote": pr.quote,
                 "press": press,
@@ -178,7 +178,7 @@ pub fn context(r: &Renderer, root: &str) -> Value {
             .filter(|p| p.relation == rel)
             .count()
     };
-    json!({
+    tv!({
         "claims": list,
         "counts": {
             "confirms": count(Relation::Confirms),

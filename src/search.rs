@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use std::sync::mpsc;
 use std::thread;
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::{OutputFile, PageId, Renderer};
@@ -279,8 +279,8 @@ pub fn page_meta(r: &Renderer, id: PageId) -> Option<Value> {
         .iter()
         .map(|&g| c.grounds[g].code.as_str())
         .collect();
-    Some(json!({
-        "filters": filters.into_iter().map(|(k, v)| json!({"key": k, "value": v})).collect::<Vec<_>>(),
+    Some(tv!({
+        "filters": filters.into_iter().map(|(k, v)| tv!({"key": k, "value": v})).collect::<Vec<_>>(),
         "meta": [
             {"key": "kind", "value": kind},
             {"key": "date", "value": date.as_deref().map(crate::render::pages::human_date).unwrap_or_default()},
@@ -309,24 +309,24 @@ pub fn context(r: &Renderer, root: &str) -> Value {
             r.release_stats.per_ground.get(g).copied().unwrap_or(0) > 0
                 || !r.ground_participant_uses[g].is_empty()
         })
-        .map(|g| json!({"code": c.grounds[g].code, "label": c.grounds[g].label}))
+        .map(|g| tv!({"code": c.grounds[g].code, "label": c.grounds[g].label}))
         .collect();
-    let slugs: serde_json::Map<String, Value> = c
+    let slugs: serde_json::Map<String, serde_json::Value> = c
         .grounds
         .iter()
         .enumerate()
-        .map(|(g, ground)| (ground.code.clone(), json!(r.ground_slugs[g])))
+        .map(|(g, ground)| (ground.code.clone(), serde_json::json!(r.ground_slugs[g])))
         .collect();
     let meetings: Vec<Value> = r
         .site
         .meeting_order
         .iter()
         .filter(|&&m| c.meetings[m].meta.scope != crate::model::Scope::Excluded)
-        .map(|&m| json!(c.meetings[m].meta.title))
+        .map(|&m| tv!(c.meetings[m].meta.title))
         .collect();
     let documents: Vec<Value> = crate::export::document_order(r)
         .into_iter()
-        .map(|d| json!(c.documents[d].meta.title))
+        .map(|d| tv!(c.documents[d].meta.title))
         .collect();
     let participants: BTreeSet<&str> = c
         .meetings
@@ -344,14 +344,14 @@ pub fn context(r: &Renderer, root: &str) -> Value {
         .chain(c.documents.iter().filter_map(|d| d.meta.date.as_deref()))
         .chain(c.release.meta.response_date.as_deref())
         .collect();
-    json!({
+    tv!({
         "enabled": enabled(r),
         "grounds": used_grounds,
         "meetings": meetings,
         "documents": documents,
         "participants": participants,
-        "dates": dates.iter().map(|d| json!({"value": d, "label": crate::render::pages::human_date(d)})).collect::<Vec<_>>(),
-        "ground_slugs": Value::Object(slugs).to_string(),
+        "dates": dates.iter().map(|d| tv!({"value": d, "label": crate::render::pages::human_date(d)})).collect::<Vec<_>>(),
+        "ground_slugs": serde_json::Value::Object(slugs).to_string(),
         "bundle": format!("{root}{BUNDLE_DIR}/"),
     })
 }

@@ -49,10 +49,10 @@ where
 
 /// The "About this data" page's context: what each file holds, with the
 /// figures a reader can check a download against.
-pub fn page_context(r: &Renderer, root: &str) -> serde_json::Value {
+pub fn page_context(r: &Renderer, root: &str) -> crate::render::value::Value {
     let c = &r.site.content;
     let s = &r.release_stats;
-    serde_json::json!({
+    crate::tv!({
         "version": SCHEMA_VERSION,
         "files": {
             "json": format!("{root}release.json"),

@@ -612,6 +612,12 @@ pub fn escape(s: &str) -> String {
 /// is one of the build's hottest loops. The five characters are ASCII and
 /// never occur inside a multi-byte UTF-8 sequence, so byte offsets are safe.
 pub fn escape_into(out: &mut String, s: &str) {
+    escape_runs(s, |run| out.push_str(run));
+}
+
+/// Hands `s` to `put` in runs: the text between special characters whole,
+/// and each special character's entity.
+pub fn escape_runs(s: &str, mut put: impl FnMut(&str)) {
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         let entity = match b {
@@ -622,11 +628,11 @@ pub fn escape_into(out: &mut String, s: &str) {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&s[run..i]);
-        out.push_str(entity);
+        put(&s[run..i]);
+        put(entity);
         run = i + 1;
     }
-    out.push_str(&s[run..]);
+    put(&s[run..]);
 }
 
 #[cfg(test)]

@@ -15,6 +15,7 @@ pub mod markdown;
 pub(crate) mod pages;
 pub mod stats;
 pub mod templates;
+pub mod value;
 
 use std::collections::HashMap;
 
@@ -145,6 +146,10 @@ pub struct Renderer<'s> {
     /// every document page needs it.
     pub claim_backlinks:
         std::sync::OnceLock<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
+    /// The site's title, language and release, as every page's `site`.
+    pub site_value: value::Value,
+    /// Meeting, document and press summaries, made once and shared.
+    pub summaries: pages::Summaries,
 }
 
 /// The work of a renderer that outlives it in `serve` (see
@@ -520,6 +525,8 @@ impl<'s> Renderer<'s> {
             let _ = claim_backlinks.set(links);
         }
         Renderer {
+            site_value: pages::site_value(site),
+            summaries: pages::Summaries::new(site),
             site,
             item_text,
             item_meetings,
@@ -677,17 +684,12 @@ impl<'s> Renderer<'s> {
     pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
         let path = self.page_path(id);
         let (template, context) = pages::context(self, id, &path);
-        let context =
-            tera::Context::from_value(context).map_err(|e| self.template_error(template, &e))?;
-        let text = self
-            .theme
+        let mut bytes = Vec::with_capacity(16 * 1024);
+        self.theme
             .tera
-            .render(template, &context)
+            .render_to(template, &context, &mut bytes)
             .map_err(|e| self.template_error(template, &e))?;
-        Ok(OutputFile {
-            path,
-            bytes: text.into_bytes(),
-        })
+        Ok(OutputFile { path, bytes })
     }
 
     fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {

@@ -23,7 +23,7 @@ macro_rules! embedded {
 /// The default theme's templates, as shipped.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = embedded!(
     "base.html",
-    "macros.html",
+    "components.html",
     "home.html",
     "meeting.html",
     "meetings.html",
@@ -128,13 +128,16 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
 
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
-    // Tera's own escaping also turns `/` into `&#x2F;`, which bloats every
-    // URL; `/` needs no escaping in text or quoted attributes.
+    // The same escaping as the Markdown bodies', so that pages escape
+    // alike whichever made the text.
     tera.set_escape_fn(escape_fn);
-    // Parse each template alone first, so a syntax error names its file.
+    // Parse each template alone first, so a syntax error names its file
+    // (alone, a template's missing parent is no error of its own).
     for (name, (text, path)) in &sources {
-        if let Err(e) = tera::Template::new(name, None, text) {
-            diags.push(template_error(path, &e));
+        if let Err(e) = Tera::default().add_raw_template(name, text) {
+            if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                diags.push(template_error(path, &e));
+            }
         }
     }
     if diags.has_errors() {
@@ -151,8 +154,16 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     Ok(Theme { tera, static_files })
 }
 
-fn escape_fn(s: &str) -> String {
-    super::markdown::escape(s)
+/// Tera's escape hook: the Markdown bodies' entities (see
+/// [`super::markdown::escape_runs`]), written straight to the page.
+fn escape_fn(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut result = Ok(());
+    super::markdown::escape_runs(s, |run| {
+        if result.is_ok() {
+            result = out.write_all(run.as_bytes());
+        }
+    });
+    result
 }
 
 /// Every file under `dir`, with its path relative to `dir` (`/`-separated),

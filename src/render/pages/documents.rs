@@ -1,6 +1,6 @@
 //! Document pages: the documents index and each document's full text.
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use super::*;
 
@@ -9,7 +9,7 @@ impl Page<'_, '_> {
         let c = &self.r.site.content;
         let mut order: Vec<usize> = (0..c.documents.len()).collect();
         order.sort_by_key(|&i| (c.documents[i].meta.pages, c.documents[i].slug.clone()));
-        json!({ "documents": order.iter().map(|&i| self.document_summary(i)).collect::<Vec<_>>() })
+        tv!({ "documents": order.iter().map(|&i| self.document_summary(i)).collect::<Vec<_>>() })
     }
     pub(super) fn document(&self, i: usize) -> Value {
         let r = self.r;
@@ -26,13 +26,13 @@ impl Page<'_, '_> {
                 _ => None,
             })
             .collect();
-        json!({
+        tv!({
             "document": self.document_summary(i),
             "author": d.meta.author,
             "classification": d.meta.classification,
             "notes": d.meta.notes,
             "meetings": meetings,
-            "page_links": pages.iter().map(|n| json!({"number": n, "url": format!("#page-{n}")})).collect::<Vec<_>>(),
+            "page_links": pages.iter().map(|n| tv!({"number": n, "url": format!("#page-{n}")})).collect::<Vec<_>>(),
             "text": crate::cite::document_text(r, i),
             "stats": self.stats_block("document", "this document", &r.document_stats[i]),
         })

@@ -1,6 +1,6 @@
 //! Machine-read pages: the sitemap and the Atom feed.
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use super::*;
 
@@ -23,18 +23,21 @@ impl Page<'_, '_> {
             .map(|id| r.absolute(&r.page_path(id)))
             .collect();
         urls.sort();
-        json!({ "urls": urls })
+        tv!({ "urls": urls })
     }
     pub(super) fn feed(&self) -> Value {
         let r = self.r;
         let c = &r.site.content;
-        let mut entries: Vec<(String, Value)> = Vec::new();
+        // (date, url, entry): newest first, then by address.
+        let mut entries: Vec<(String, String, Value)> = Vec::new();
         for (i, m) in c.meetings.iter().enumerate() {
+            let url = r.absolute(&r.page_path(PageId::Meeting(i)));
             entries.push((
                 m.meta.date.clone(),
-                json!({
+                url.clone(),
+                tv!({
                     "title": m.meta.title,
-                    "url": r.absolute(&r.page_path(PageId::Meeting(i))),
+                    "url": url,
                     "updated": format!("{}T00:00:00Z", m.meta.date),
                     "summary": meeting_description(m),
                 }),
@@ -42,11 +45,13 @@ impl Page<'_, '_> {
         }
         for (i, p) in c.press.iter().enumerate() {
             let date = press_sort_date(p);
+            let url = r.absolute(&r.page_path(PageId::Press(i)));
             entries.push((
                 date.clone(),
-                json!({
+                url.clone(),
+                tv!({
                     "title": format!("{} ({})", press_title(p), p.meta.outlet),
-                    "url": r.absolute(&r.page_path(PageId::Press(i))),
+                    "url": url,
                     "updated": format!("{date}T00:00:00Z"),
                     "summary": format!("Press coverage by {}, set beside the release.", p.meta.outlet),
                 }),
@@ -54,7 +59,7 @@ impl Page<'_, '_> {
         }
         entries.sort_by(|a, b| {
             b.0.cmp(&a.0)
-                .then_with(|| a.1["url"].as_str().cmp(&b.1["url"].as_str()))
+                .then_with(|| a.1.cmp(&b.1))
         });
         let updated = c
             .release
@@ -65,11 +70,11 @@ impl Page<'_, '_> {
             .chain(entries.iter().map(|e| e.0.clone()))
             .max()
             .unwrap_or_else(|| "1970-01-01".into());
-        json!({
+        tv!({
             "feed_url": r.absolute("atom.xml"),
             "home_url": r.base_url,
             "updated": format!("{updated}T00:00:00Z"),
-            "entries": entries.into_iter().map(|e| e.1).collect::<Vec<_>>(),
+            "entries": entries.into_iter().map(|e| e.2).collect::<Vec<_>>(),
         })
     }
 }

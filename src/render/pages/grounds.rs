@@ -1,7 +1,7 @@
 //! Withholding grounds: the grounds index, each ground's places, and the
 //! badges' stylesheet.
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, with, Value};
 
 use super::*;
 
@@ -13,7 +13,7 @@ impl Page<'_, '_> {
         let mut unused = Vec::new();
         for (g, ground) in c.grounds.iter().enumerate() {
             let participants: usize = self.r.ground_participant_uses[g].iter().map(|x| x.1).sum();
-            let v = json!({
+            let v = tv!({
                 "code": ground.code, "label": ground.label, "url": self.ground_url(g),
                 "section": ground.section, "test": test_label(ground.test),
                 "count": total.get(g).copied().unwrap_or(0) + participants,
@@ -24,7 +24,7 @@ impl Page<'_, '_> {
                 unused.push(v);
             }
         }
-        json!({ "used": used, "unused": unused })
+        tv!({ "used": used, "unused": unused })
     }
     pub(super) fn ground(&self, g: usize) -> Value {
         let r = self.r;
@@ -38,7 +38,7 @@ impl Page<'_, '_> {
             .iter()
             .enumerate()
             .filter(|(_, x)| crate::markers::parent(&crate::grounds::key(&x.code)).as_deref() == Some(canonical.as_str()))
-            .map(|(i, x)| json!({"code": x.code, "label": x.label, "url": self.ground_url(i), "count": r.release_stats.per_ground[i]}))
+            .map(|(i, x)| tv!({"code": x.code, "label": x.label, "url": self.ground_url(i), "count": r.release_stats.per_ground[i]}))
             .collect();
         // Places grouped by document in one pass (a ground is applied in
         // thousands of places in a large release: no search per place).
@@ -61,11 +61,11 @@ impl Page<'_, '_> {
             .map(|(d, n, places)| {
                 let d = *d;
                 let url = self.document_url(d);
-                json!({
+                tv!({
                     "title": c.documents[d].meta.title,
                     "url": url,
                     "count": n,
-                    "places": places.iter().map(|p| json!({
+                    "places": places.iter().map(|p| tv!({
                         "label": p.label,
                         "page": p.page,
                         "count": p.count,
@@ -77,10 +77,13 @@ impl Page<'_, '_> {
         let participants: Vec<Value> = r.ground_participant_uses[g]
             .iter()
             .map(|&(m, n)| {
-                let mut v = self.meeting_summary(m);
-                v["count"] = json!(n);
-                v["url"] = json!(format!("{}#participants", self.meeting_url(m)));
-                v
+                with(
+                    &self.meeting_summary(m),
+                    &[
+                        ("count", tv!(n)),
+                        ("url", tv!(format!("{}#participants", self.meeting_url(m)))),
+                    ],
+                )
             })
             .collect();
         let cited = c
@@ -89,7 +92,7 @@ impl Page<'_, '_> {
             .grounds_cited
             .iter()
             .find(|x| crate::grounds::key(&x.code) == canonical);
-        json!({
+        tv!({
             "ground": {
                 "code": ground.code,
                 "section": ground.section,
@@ -101,7 +104,7 @@ impl Page<'_, '_> {
                 "name": markdown::accessible_name(ground, &r.default_act),
             },
             "cited_reason": cited.map(|x| x.reason.clone()),
-            "parent": parent.map(|p| json!({"code": c.grounds[p].code, "label": c.grounds[p].label, "url": self.ground_url(p)})),
+            "parent": parent.map(|p| tv!({"code": c.grounds[p].code, "label": c.grounds[p].label, "url": self.ground_url(p)})),
             "children": children,
             "count": r.release_stats.per_ground[g],
             "documents": documents,
@@ -122,13 +125,13 @@ impl Page<'_, '_> {
                 } else {
                     &g.wording
                 };
-                json!({
+                tv!({
                     "code": g.code,
                     "class": format!("g-{slug}"),
                     "content": css_string(&format!("{}: {text}", g.section)),
                 })
             })
             .collect();
-        json!({ "grounds": grounds })
+        tv!({ "grounds": grounds })
     }
 }

@@ -1,7 +1,7 @@
 //! The home page: the release at a glance (request, timeline, meetings by day,
 //! Annex A, grounds cited, statistics, the cover letter).
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use super::*;
 
@@ -28,7 +28,7 @@ impl Page<'_, '_> {
         timeline.sort_by(|a, b| a.0.cmp(&b.0));
         let timeline: Vec<Value> = timeline
             .into_iter()
-            .map(|(date, label, note)| json!({"date": human_date(&date), "date_iso": date, "label": label, "note": note}))
+            .map(|(date, label, note)| tv!({"date": human_date(&date), "date_iso": date, "label": label, "note": note}))
             .collect();
 
         // Meetings grouped by day, in time order.
@@ -38,7 +38,7 @@ impl Page<'_, '_> {
             let date = &c.meetings[m].meta.date;
             if current.as_ref().is_some_and(|(d, _)| d != date) {
                 let (d, ms) = current.take().unwrap_or_default();
-                days.push(json!({"date": human_day(&d), "date_iso": d, "meetings": ms}));
+                days.push(tv!({"date": human_day(&d), "date_iso": d, "meetings": ms}));
             }
             current
                 .get_or_insert_with(|| (date.clone(), Vec::new()))
@@ -46,7 +46,7 @@ impl Page<'_, '_> {
                 .push(self.meeting_summary(m));
         }
         if let Some((d, ms)) = current {
-            days.push(json!({"date": human_day(&d), "date_iso": d, "meetings": ms}));
+            days.push(tv!({"date": human_day(&d), "date_iso": d, "meetings": ms}));
         }
 
         let schedule: Vec<Value> = rel
@@ -54,13 +54,13 @@ impl Page<'_, '_> {
             .iter()
             .map(|row| {
                 let meeting = row.meeting.as_deref().and_then(|s| self.r.meeting_by_slug.get(s)).copied();
-                json!({
+                tv!({
                     "item": row.item,
                     "subject": row.subject,
                     "meeting_url": meeting.map(|m| self.meeting_url(m)),
                     "documents": row.documents.iter().map(|d| {
                         let doc = d.document.as_deref().and_then(|s| self.r.document_by_slug.get(s)).copied();
-                        json!({
+                        tv!({
                             "title": d.title,
                             "url": doc.map(|i| self.document_url(i)),
                             "pages": d.pages.map(|p| p.to_string()),
@@ -85,9 +85,9 @@ impl Page<'_, '_> {
                     .get(it.number.as_str())
                     .into_iter()
                     .flatten()
-                    .map(|&m| json!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
+                    .map(|&m| tv!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
                     .collect();
-                json!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
+                tv!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
             })
             .collect();
 
@@ -100,7 +100,7 @@ impl Page<'_, '_> {
                     .ground_lookup
                     .get(&crate::grounds::key(&g.code))
                     .copied();
-                json!({
+                tv!({
                     "code": g.code,
                     "reason": g.reason,
                     "url": idx.map(|i| self.ground_url(i)),
@@ -119,7 +119,7 @@ impl Page<'_, '_> {
         all_rows.extend(ordered_rows);
         let letter = self.r.prose_html(&self.r.letter);
 
-        json!({
+        tv!({
             "release": {
                 "reference": rel.reference,
                 "agency": rel.agency,

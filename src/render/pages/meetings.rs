@@ -1,7 +1,7 @@
 //! Meeting pages: the meetings index and each meeting with its passages,
 //! documents and press.
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, with, Value};
 
 use super::*;
 
@@ -12,13 +12,9 @@ impl Page<'_, '_> {
             .site
             .meeting_order
             .iter()
-            .map(|&m| {
-                let mut v = self.meeting_summary(m);
-                v["stats"] = json!(self.r.meeting_stats[m]);
-                v
-            })
+            .map(|&m| with(&self.meeting_summary(m), &[("stats", tv!(self.r.meeting_stats[m]))]))
             .collect();
-        json!({ "meetings": list })
+        tv!({ "meetings": list })
     }
     pub(super) fn meeting(&self, i: usize) -> Value {
         let r = self.r;
@@ -44,9 +40,9 @@ impl Page<'_, '_> {
             .participants
             .iter()
             .map(|s| {
-                json!({
+                tv!({
                     "side": s.side,
-                    "people": s.people.iter().map(|p| json!({
+                    "people": s.people.iter().map(|p| tv!({
                         "name": p.name,
                         "role": p.role,
                         "withheld": p.withheld.as_deref().map(|w| inline_html(w, &cx, self.root)),
@@ -62,7 +58,7 @@ impl Page<'_, '_> {
                 let url = self.document_url(p.document);
                 let pages = p.pages.map(|pg| pg.to_string());
                 let blocks = p.blocks.iter().map(|&b| &r.documents[p.document].blocks[b]);
-                json!({
+                tv!({
                     "title": d.meta.title,
                     "url": url,
                     "pages": pages,
@@ -87,10 +83,13 @@ impl Page<'_, '_> {
             .iter()
             .filter_map(|pr| {
                 let p = *r.press_by_slug.get(pr.item.as_str())?;
-                let mut v = self.press_summary(p);
-                v["quote"] = json!(pr.quote);
-                v["release"] = json!(self.passage_refs(i, &pr.release));
-                Some(v)
+                Some(with(
+                    &self.press_summary(p),
+                    &[
+                        ("quote", tv!(pr.quote)),
+                        ("release", tv!(self.passage_refs(i, &pr.release))),
+                    ],
+                ))
             })
             .collect();
 
@@ -99,7 +98,7 @@ impl Page<'_, '_> {
             .request_item
             .as_deref()
             .and_then(|n| r.item_text.get(n).copied());
-        json!({
+        tv!({
             "meeting": self.meeting_summary(i),
             "weekday_date": human_day(&m.meta.date),
             "request_text": request_text,
@@ -133,7 +132,7 @@ impl Page<'_, '_> {
                     .find(|b| range.is_some_and(|rg| b.page.is_some_and(|pg| rg.contains(pg))))
                     .or_else(|| candidates().next());
                 let url = self.document_url(d);
-                Some(json!({
+                Some(tv!({
                     "document": r.site.content.documents[d].meta.title,
                     "paragraph": pr.paragraph,
                     "url": match block.and_then(|b| b.anchor.as_ref()) { Some(a) => format!("{url}#{a}"), None => url.clone() },

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, ToTera, Value};
 
 mod documents;
 mod feeds;
@@ -22,7 +22,7 @@ use crate::markers::MONTHS;
 use crate::model::{DocumentKind, GroundTest, Meeting, PressItem, Relation, Scope};
 
 /// The template and context for one page.
-pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
+pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, tera::Context) {
     // The 404 page is served at any depth, so its links start from the
     // site's base path instead of being relative.
     let root = if id == PageId::NotFound {
@@ -59,10 +59,10 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
         PageId::Data => ("data.html", Some("About this data".to_string()), Some("The release as data: JSON, CSV and calendar downloads, and what each field means.".into()), crate::export::page_context(r, &root)),
         PageId::Compare => ("compare.html", Some("Press against the release".to_string()), Some("Each press claim recorded here, set beside the release paragraphs that confirm, contradict or add to it.".into()), crate::compare::context(r, &root)),
         PageId::Search => ("search.html", Some("Search".to_string()), Some("Search the released text, the cover letter, the annotations and the press coverage, by word and by ground, meeting, document, participant or date.".into()), crate::search::context(r, &root)),
-        PageId::NotFound => ("404.html", Some("Page not found".to_string()), Some("There is no page at this address.".into()), json!({})),
+        PageId::NotFound => ("404.html", Some("Page not found".to_string()), Some("There is no page at this address.".into()), tv!({})),
         PageId::Sitemap => ("sitemap.xml", None, None, p.sitemap()),
         PageId::Feed => ("atom.xml", None, None, p.feed()),
-        PageId::Robots => ("robots.txt", None, None, json!({ "sitemap": r.absolute("sitemap.xml") })),
+        PageId::Robots => ("robots.txt", None, None, tv!({ "sitemap": r.absolute("sitemap.xml") })),
         PageId::GroundsCss => ("grounds.css", None, None, p.grounds_css()),
     };
     let config = &r.site.content.config;
@@ -79,34 +79,79 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, Value) {
                 release.agency, release.reference
             )
         });
-    let mut value = json!({
-        "site": {
-            "title": config.title,
-            "description": config.description,
-            "language": config.language,
-            "reference": release.reference,
-            "agency": release.agency,
-            // A release without meetings (a report, a manual) has no
-            // meetings index, and no link to one.
-            "meetings": r.site.content.meetings.len(),
-        },
-        "page": {
+    let mut cx = tera::Context::new();
+    cx.insert_value("site", r.site_value.clone());
+    cx.insert_value(
+        "page",
+        tv!({
             "kind": template.trim_end_matches(".html").trim_end_matches(".xml").trim_end_matches(".txt"),
             "title": title,
             "full_title": full_title,
             "description": description,
             "canonical": r.absolute(path),
             "root": root,
-            "home": if root.is_empty() { "./".to_string() } else { root.clone() },
-        },
-    });
-    value["search_meta"] = json!(crate::search::page_meta(r, id));
-    value["search_enabled"] = json!(crate::search::enabled(r));
-    value["social"] = crate::cards::social(r, id, &full_title);
-    if let (Value::Object(v), Value::Object(b)) = (&mut value, body) {
-        v.extend(b);
+            "home": if root.is_empty() { "./" } else { root.as_str() },
+        }),
+    );
+    cx.insert_value("search_meta", crate::search::page_meta(r, id).to_tera());
+    cx.insert_value("search_enabled", Value::from(crate::search::enabled(r)));
+    cx.insert_value("social", crate::cards::social(r, id, &full_title));
+    for (key, value) in body.into_map().unwrap_or_default() {
+        if let Some(key) = key.as_str() {
+            cx.insert_value(key.to_string(), value);
+        }
     }
-    (template, value)
+    (template, cx)
+}
+
+/// The site-wide part of every page's context, made once per renderer.
+pub fn site_value(site: &crate::model::Site) -> Value {
+    let config = &site.content.config;
+    let release = &site.content.release.meta;
+    tv!({
+        "title": config.title,
+        "description": config.description,
+        "language": config.language,
+        "reference": release.reference,
+        "agency": release.agency,
+        // A release without meetings (a report, a manual) has no
+        // meetings index, and no link to one.
+        "meetings": site.content.meetings.len(),
+    })
+}
+
+/// Summaries of meetings, documents and press items as pages list them,
+/// per kind, page depth (0: the home page, 1: an index, 2: an item's page)
+/// and item: each is made on first use and then shared, since a large
+/// release lists the same meeting on its home page, the meetings index, the
+/// participants page, its neighbours' pages and its documents' pages.
+pub struct Summaries {
+    slots: [[Vec<std::sync::OnceLock<Value>>; 3]; 3],
+}
+
+impl Summaries {
+    const MEETING: usize = 0;
+    const DOCUMENT: usize = 1;
+    const PRESS: usize = 2;
+
+    pub fn new(site: &crate::model::Site) -> Summaries {
+        let c = &site.content;
+        let slots = |n: usize| std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect());
+        Summaries {
+            slots: [slots(c.meetings.len()), slots(c.documents.len()), slots(c.press.len())],
+        }
+    }
+
+    /// The depth of a page whose links start with `root`; `None` for the
+    /// 404 page, whose links start from the base path.
+    fn depth(root: &str) -> Option<usize> {
+        match root {
+            "" => Some(0),
+            "../" => Some(1),
+            "../../" => Some(2),
+            _ => None,
+        }
+    }
 }
 
 struct Page<'a, 's> {
@@ -134,48 +179,67 @@ impl Page<'_, '_> {
         format!("{}grounds/{}/", self.root, self.r.ground_slugs[g])
     }
 
+    /// The summary of an item kind `kind` at index `i` for this page's
+    /// depth: made once per renderer and shared by every page at that depth
+    /// that lists it (see [`Summaries`]).
+    fn cached(&self, kind: usize, i: usize, make: impl FnOnce() -> Value) -> Value {
+        match Summaries::depth(self.root) {
+            Some(depth) => match self.r.summaries.slots[kind][depth].get(i) {
+                Some(slot) => slot.get_or_init(make).clone(),
+                None => make(),
+            },
+            None => make(),
+        }
+    }
+
     fn meeting_summary(&self, i: usize) -> Value {
-        let m = &self.r.site.content.meetings[i];
-        json!({
-            "title": m.meta.title,
-            "url": self.meeting_url(i),
-            "date": human_date(&m.meta.date),
-            "date_iso": m.meta.date,
-            "time": time_range(m),
-            "place": m.meta.place,
-            "request_item": m.meta.request_item,
-            "scope": scope_class(m.meta.scope),
-            "scope_label": scope_label(m.meta.scope),
-            "excluded": m.meta.scope == Scope::Excluded,
+        self.cached(Summaries::MEETING, i, || {
+            let m = &self.r.site.content.meetings[i];
+            tv!({
+                "title": m.meta.title,
+                "url": self.meeting_url(i),
+                "date": human_date(&m.meta.date),
+                "date_iso": m.meta.date,
+                "time": time_range(m),
+                "place": m.meta.place,
+                "request_item": m.meta.request_item,
+                "scope": scope_class(m.meta.scope),
+                "scope_label": scope_label(m.meta.scope),
+                "excluded": m.meta.scope == Scope::Excluded,
+            })
         })
     }
 
     fn document_summary(&self, i: usize) -> Value {
-        let d = &self.r.site.content.documents[i];
-        json!({
-            "title": d.meta.title,
-            "url": self.document_url(i),
-            "kind": kind_label(d.meta.kind),
-            "date": d.meta.date.as_deref().map(human_date),
-            "pages": d.meta.pages.to_string(),
-            "stats": self.r.document_stats[i],
+        self.cached(Summaries::DOCUMENT, i, || {
+            let d = &self.r.site.content.documents[i];
+            tv!({
+                "title": d.meta.title,
+                "url": self.document_url(i),
+                "kind": kind_label(d.meta.kind),
+                "date": d.meta.date.as_deref().map(human_date),
+                "pages": d.meta.pages.to_string(),
+                "stats": self.r.document_stats[i],
+            })
         })
     }
 
     fn press_summary(&self, i: usize) -> Value {
-        let p = &self.r.site.content.press[i];
-        json!({
-            "title": press_title(p),
-            "url": self.press_url(i),
-            "outlet": p.meta.outlet,
-            "date": p.meta.date.as_deref().map(human_date),
-            "date_inferred": p.meta.date_inferred.as_ref().map(|d| json!({"value": human_date_range(&d.value), "reason": d.reason})),
-            "genre": p.meta.genre,
+        self.cached(Summaries::PRESS, i, || {
+            let p = &self.r.site.content.press[i];
+            tv!({
+                "title": press_title(p),
+                "url": self.press_url(i),
+                "outlet": p.meta.outlet,
+                "date": p.meta.date.as_deref().map(human_date),
+                "date_inferred": p.meta.date_inferred.as_ref().map(|d| tv!({"value": human_date_range(&d.value), "reason": d.reason})),
+                "genre": p.meta.genre,
+            })
         })
     }
 
-    /// Ground counts of a statistics record, most used first.
-    fn ground_counts(&self, stats: &Stats) -> Vec<Value> {
+    /// Ground indices and counts of a statistics record, most used first.
+    fn ground_rows(&self, stats: &Stats) -> Vec<(usize, usize)> {
         let grounds = &self.r.site.content.grounds;
         let mut rows: Vec<(usize, usize)> = stats
             .per_ground
@@ -188,28 +252,26 @@ impl Page<'_, '_> {
             b.1.cmp(&a.1)
                 .then(grounds[a.0].code.cmp(&grounds[b.0].code))
         });
-        rows.into_iter()
-            .map(|(g, n)| {
-                let ground = &grounds[g];
-                json!({ "code": ground.code, "label": ground.label, "url": self.ground_url(g), "count": n,
-                        "name": markdown::accessible_name(ground, &self.r.default_act) })
-            })
-            .collect()
+        rows
     }
 
     /// A statistics record with its two charts' SVG and the table rows.
     fn stats_block(&self, id: &str, label: &str, stats: &Stats) -> Value {
-        let counts = self.ground_counts(stats);
-        let bars: Vec<(String, usize)> = counts
+        let grounds = &self.r.site.content.grounds;
+        let rows = self.ground_rows(stats);
+        let counts: Vec<Value> = rows
             .iter()
-            .map(|c| {
-                (
-                    c["code"].as_str().unwrap_or_default().to_string(),
-                    c["count"].as_u64().unwrap_or(0) as usize,
-                )
+            .map(|&(g, n)| {
+                let ground = &grounds[g];
+                tv!({ "code": ground.code, "label": ground.label, "url": self.ground_url(g), "count": n,
+                      "name": markdown::accessible_name(ground, &self.r.default_act) })
             })
             .collect();
-        json!({
+        let bars: Vec<(String, usize)> = rows
+            .iter()
+            .map(|&(g, n)| (grounds[g].code.clone(), n))
+            .collect();
+        tv!({
             "figures": stats,
             "paragraphs": stats.paragraphs(),
             "codes": stats.codes(),

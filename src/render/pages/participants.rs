@@ -1,6 +1,6 @@
 //! The participants page: everyone named as attending, by side.
 
-use serde_json::{json, Value};
+use crate::render::value::{tv, Value};
 
 use super::*;
 
@@ -27,16 +27,16 @@ impl Page<'_, '_> {
                     .map(|p| {
                         let mut ms = p.meetings.clone();
                         ms.sort_by_key(|&m| r.meeting_rank[m]);
-                        json!({
+                        tv!({
                             "name": p.name,
                             "roles": p.roles,
                             "meetings": ms.iter().map(|&m| self.meeting_summary(m)).collect::<Vec<_>>(),
                         })
                     })
                     .collect();
-                json!({"side": side, "id": format!("side-{}", k + 1), "people": people})
+                tv!({"side": side, "id": format!("side-{}", k + 1), "people": people})
             })
             .collect();
-        json!({ "sides": groups })
+        tv!({ "sides": groups })
     }
 }

@@ -31,7 +31,7 @@
 //!   render, so no stale page is served after a reload;
 //! - a template: the theme is compiled again and the pages rendered with
 //!   that template are re-rendered; a template that others include or
-//!   extend (`base.html`, `macros.html`) re-renders every page;
+//!   extend (`base.html`, `components.html`) re-renders every page;
 //! - a theme static file: only the theme's static files are replaced;
 //! - a file in a content folder that is not Markdown, or is hidden (an
 //!   editor's swap, lock or temporary file): nothing, as a build skips it;

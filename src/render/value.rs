@@ -1,0 +1,156 @@
+//! Template values: page contexts are built as Tera values directly.
+//!
+//! A Tera 2 value shares its arrays and maps by reference count, so a value
+//! made once (a meeting's summary, the site's details) is put into every
+//! page that shows it without being copied. [`tv!`] builds one with the
+//! syntax of `serde_json::json!`; each leaf is converted by [`ToTera`], by
+//! reference, so the struct fields it names are never moved out.
+
+pub use tera::Value;
+
+/// Conversion of a borrowed Rust value to a template value.
+pub trait ToTera {
+    fn to_tera(&self) -> Value;
+}
+
+impl ToTera for Value {
+    /// A reference-count increment for arrays and maps, not a deep copy.
+    fn to_tera(&self) -> Value {
+        self.clone()
+    }
+}
+
+impl ToTera for str {
+    fn to_tera(&self) -> Value {
+        Value::from(self)
+    }
+}
+
+impl ToTera for String {
+    fn to_tera(&self) -> Value {
+        Value::from(self.as_str())
+    }
+}
+
+macro_rules! to_tera_copy {
+    ($($t:ty),*) => {
+        $(impl ToTera for $t {
+            fn to_tera(&self) -> Value {
+                Value::from(*self)
+            }
+        })*
+    };
+}
+to_tera_copy!(bool, u32, u64, usize, i32, i64, f64);
+
+impl<T: ToTera + ?Sized> ToTera for &T {
+    fn to_tera(&self) -> Value {
+        (**self).to_tera()
+    }
+}
+
+impl<T: ToTera> ToTera for Option<T> {
+    fn to_tera(&self) -> Value {
+        match self {
+            Some(v) => v.to_tera(),
+            None => Value::none(),
+        }
+    }
+}
+
+impl<T: ToTera> ToTera for [T] {
+    fn to_tera(&self) -> Value {
+        Value::from(self.iter().map(ToTera::to_tera).collect::<Vec<Value>>())
+    }
+}
+
+impl<T: ToTera> ToTera for Vec<T> {
+    fn to_tera(&self) -> Value {
+        self.as_slice().to_tera()
+    }
+}
+
+impl<T: ToTera> ToTera for std::collections::BTreeSet<T> {
+    fn to_tera(&self) -> Value {
+        Value::from(self.iter().map(ToTera::to_tera).collect::<Vec<Value>>())
+    }
+}
+
+impl ToTera for crate::render::stats::Stats {
+    fn to_tera(&self) -> Value {
+        Value::from_serializable(self)
+    }
+}
+
+/// A map value with `extra` entries added (or replaced): a shared summary
+/// with a page's own fields, such as a count, beside it.
+pub fn with(base: &Value, extra: &[(&'static str, Value)]) -> Value {
+    let mut map = base.as_map().cloned().unwrap_or_default();
+    for (k, v) in extra {
+        map.insert((*k).into(), v.clone());
+    }
+    Value::from(map)
+}
+
+/// Builds a template value with the syntax of `serde_json::json!`: maps
+/// with string-literal keys, arrays, and any expression whose type is
+/// [`ToTera`] as a leaf.
+#[macro_export]
+macro_rules! tv {
+    (@map $m:ident) => {};
+    (@map $m:ident $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $m.insert($key.into(), $crate::tv!({ $($inner)* }));
+        $crate::tv!(@map $m $($($rest)*)?);
+    };
+    (@map $m:ident $key:literal : [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        $m.insert($key.into(), $crate::tv!([ $($inner)* ]));
+        $crate::tv!(@map $m $($($rest)*)?);
+    };
+    (@map $m:ident $key:literal : $value:expr $(, $($rest:tt)*)?) => {
+        $m.insert($key.into(), $crate::tv!($value));
+        $crate::tv!(@map $m $($($rest)*)?);
+    };
+    (@seq $v:ident) => {};
+    (@seq $v:ident { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        $v.push($crate::tv!({ $($inner)* }));
+        $crate::tv!(@seq $v $($($rest)*)?);
+    };
+    (@seq $v:ident $value:expr $(, $($rest:tt)*)?) => {
+        $v.push($crate::tv!($value));
+        $crate::tv!(@seq $v $($($rest)*)?);
+    };
+    ({ $($body:tt)* }) => {{
+        #[allow(unused_mut)]
+        let mut m = tera::Map::new();
+        $crate::tv!(@map m $($body)*);
+        tera::Value::from(m)
+    }};
+    ([ $($body:tt)* ]) => {{
+        #[allow(unused_mut)]
+        let mut v: Vec<tera::Value> = Vec::new();
+        $crate::tv!(@seq v $($body)*);
+        tera::Value::from(v)
+    }};
+    ($e:expr) => {
+        $crate::render::value::ToTera::to_tera(&$e)
+    };
+}
+pub use tv;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builds_nested_values() {
+        let title = String::from("A & B");
+        let n: Option<u32> = None;
+        let v = tv!({ "title": title, "n": n, "list": [1u32, { "x": "y" }], "inner": { "k": true } });
+        let m = v.as_map().unwrap();
+        assert_eq!(m.get(&"title".into()).unwrap().as_str(), Some("A & B"));
+        assert!(m.get(&"n".into()).unwrap().is_none());
+        assert_eq!(m.get(&"list".into()).unwrap().as_array().unwrap().len(), 2);
+        let w = with(&v, &[("n", Value::from(3u32))]);
+        assert_eq!(w.as_map().unwrap().get(&"n".into()).unwrap().as_u64(), Some(3));
+    }
+}
