@@ -44,6 +44,8 @@ pub struct BuildReport {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub elapsed: std::time::Duration,
+    /// Time per stage, in order (`annex build --timings` prints them).
+    pub stages: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Loads and resolves the project at `root`: the checked site graph and
@@ -109,12 +111,17 @@ const CHUNK: usize = 256;
 /// when everything succeeded; the search index is built beside them.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let start = Instant::now();
-    let (site, warnings) = load_site(&options.root).map_err(BuildError::Content)?;
+    let mut stages = Stages::new(start);
+    let content = crate::load::load_project(&options.root).map_err(BuildError::Content)?;
+    stages.done("load");
+    let (site, warnings) = crate::resolve::resolve(content).map_err(BuildError::Content)?;
+    stages.done("resolve");
     let render_options = RenderOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
     };
-    let renderer = renderer(&site, &render_options).map_err(BuildError::Content)?;
+    let mut renderer = renderer(&site, &render_options).map_err(BuildError::Content)?;
+    stages.done("prepare (Markdown, statistics, theme)");
     let output = output_dir(&site, options.output.as_deref());
     check_output(&options.root, &output).map_err(BuildError::Output)?;
     let cannot =
@@ -122,26 +129,153 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let stage = write::Staging::new(&output).map_err(cannot)?;
     let indexer = crate::search::enabled(&renderer).then(crate::search::Indexer::start);
 
-    let mut errors = Diagnostics::default();
-    let mut pages = 0;
     // Pages listing the whole site (the home page, the indexes) are each
-    // many megabytes of context and output: one at a time, so that two are
-    // never in memory together; other threads render item pages meanwhile.
-    let whole_site = std::sync::Mutex::new(());
-    for chunk in renderer.all_pages().chunks(CHUNK) {
-        // After an error nothing more is written, but every page is still
-        // rendered so that all template errors are reported at once.
-        let write = !errors.has_errors();
+    // many megabytes of context and output, and the data downloads are
+    // made in one pass each: one thread does those, one at a time, so two
+    // are never in memory together, while the others render item pages.
+    let (site_ids, item_ids): (Vec<PageId>, Vec<PageId>) =
+        renderer.all_pages().into_iter().partition(|&id| lists_whole_site(id));
+    let (items, whole) = std::thread::scope(|s| {
+        let whole = s.spawn(|| -> Result<PagesDone, BuildError> {
+            let mut done = PagesDone::default();
+            for id in site_ids {
+                // Kept for the search index, which takes them after the
+                // item pages, so that its input order never varies.
+                let keep = indexer.is_some();
+                done.page(renderer.render_page(id), &stage, keep)?;
+            }
+            if !done.errors.has_errors() {
+                // The data downloads are streamed to their files, never held whole.
+                crate::export::write(&renderer, |path, make| stage.put_with(path, make))
+                    .map_err(cannot)?;
+            }
+            Ok(done)
+        });
+        let items = render_items(&renderer, &item_ids, &stage, indexer.as_ref());
+        let whole = whole
+            .join()
+            .unwrap_or_else(|_| Err(BuildError::Output("a page's render panicked".into())));
+        (items, whole)
+    });
+    let (items, whole) = (items?, whole?);
+    let mut errors = items.errors;
+    errors.extend(whole.errors.0);
+    if errors.has_errors() {
+        errors.sort();
+        return Err(BuildError::Content(errors));
+    }
+    let pages = items.pages + whole.pages;
+    if let Some(ix) = &indexer {
+        for file in whole.kept {
+            ix.add(file.path, file.bytes);
+        }
+    }
+    stages.done("pages and data files");
+    crate::cards::each(&renderer, |path, card| match card {
+        crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
+        crate::cards::Card::Cached(file) => stage.link(&path, &file),
+    })
+    .map_err(cannot)?;
+    stages.done("cards");
+    let mut rest = renderer.theme_files();
+    if let Some(ix) = indexer {
+        rest.extend(ix.finish().map_err(BuildError::Content)?);
+    }
+    rest.par_iter()
+        .try_for_each(|f| stage.put(&f.path, &f.bytes))
+        .map_err(cannot)?;
+    stages.done("theme files and search index");
+    let written = stage.commit().map_err(cannot)?;
+    stages.done("swap in");
+    // Freeing a large site's graph and parsed bodies takes a tenth of a
+    // second or more, and nothing waits for it: a command-line build exits
+    // without waiting, a long-running caller frees them meanwhile.
+    let parts = renderer.take_parts();
+    drop(renderer);
+    std::thread::spawn(move || drop((parts, site)));
+    Ok(BuildReport {
+        output,
+        written,
+        pages,
+        warnings,
+        elapsed: start.elapsed(),
+        stages: stages.list,
+    })
+}
+
+/// Wall time per stage of a build.
+struct Stages {
+    last: Instant,
+    list: Vec<(&'static str, std::time::Duration)>,
+}
+
+impl Stages {
+    fn new(start: Instant) -> Stages {
+        Stages {
+            last: start,
+            list: Vec::new(),
+        }
+    }
+
+    fn done(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.list.push((stage, now - self.last));
+        self.last = now;
+    }
+}
+
+/// Pages rendered and written so far, and the template errors met.
+#[derive(Default)]
+struct PagesDone {
+    pages: usize,
+    errors: Diagnostics,
+    /// Pages kept for the search index (see `build`).
+    kept: Vec<OutputFile>,
+}
+
+impl PagesDone {
+    /// Takes one page's result: written unless a page before it failed
+    /// (every page is still rendered, so that all template errors are
+    /// reported at once). Fails only when writing fails.
+    fn page(
+        &mut self,
+        result: Result<OutputFile, Diagnostic>,
+        stage: &write::Staging,
+        keep: bool,
+    ) -> Result<(), BuildError> {
+        match result {
+            Ok(file) => {
+                if !self.errors.has_errors() {
+                    stage.put(&file.path, &file.bytes).map_err(|e| {
+                        BuildError::Output(format!("cannot write {}: {e}", file.path))
+                    })?;
+                }
+                self.pages += usize::from(file.path.ends_with(".html"));
+                if keep {
+                    self.kept.push(file);
+                }
+            }
+            Err(d) => self.errors.push(d),
+        }
+        Ok(())
+    }
+}
+
+/// Renders and writes the pages `ids` in parallel, a chunk at a time, each
+/// chunk handed to the search index (when there is one) in order.
+fn render_items(
+    renderer: &Renderer,
+    ids: &[PageId],
+    stage: &write::Staging,
+    indexer: Option<&crate::search::Indexer>,
+) -> Result<PagesDone, BuildError> {
+    let mut done = PagesDone::default();
+    for chunk in ids.chunks(CHUNK) {
+        let write = !done.errors.has_errors();
         let results: Vec<Result<OutputFile, PageError>> = chunk
             .par_iter()
             .map(|&id| {
-                let file = if lists_whole_site(id) {
-                    let _one = whole_site.lock().unwrap_or_else(|e| e.into_inner());
-                    renderer.render_page(id)
-                } else {
-                    renderer.render_page(id)
-                }
-                .map_err(PageError::Render)?;
+                let file = renderer.render_page(id).map_err(PageError::Render)?;
                 if write {
                     stage.put(&file.path, &file.bytes).map_err(|e| {
                         PageError::Write(format!("cannot write {}: {e}", file.path))
@@ -153,42 +287,17 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         for r in results {
             match r {
                 Ok(file) => {
-                    pages += usize::from(file.path.ends_with(".html"));
-                    if let Some(ix) = &indexer {
+                    done.pages += usize::from(file.path.ends_with(".html"));
+                    if let Some(ix) = indexer {
                         ix.add(file.path, file.bytes);
                     }
                 }
                 Err(PageError::Write(message)) => return Err(BuildError::Output(message)),
-                Err(PageError::Render(d)) => errors.push(d),
+                Err(PageError::Render(d)) => done.errors.push(d),
             }
         }
     }
-    if errors.has_errors() {
-        errors.sort();
-        return Err(BuildError::Content(errors));
-    }
-    crate::cards::each(&renderer, |path, card| match card {
-        crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
-        crate::cards::Card::Cached(file) => stage.link(&path, &file),
-    })
-    .map_err(cannot)?;
-    // The data downloads are streamed to their files, never held whole.
-    crate::export::write(&renderer, |path, make| stage.put_with(path, make)).map_err(cannot)?;
-    let mut rest = renderer.theme_files();
-    if let Some(ix) = indexer {
-        rest.extend(ix.finish().map_err(BuildError::Content)?);
-    }
-    rest.par_iter()
-        .try_for_each(|f| stage.put(&f.path, &f.bytes))
-        .map_err(cannot)?;
-    let written = stage.commit().map_err(cannot)?;
-    Ok(BuildReport {
-        output,
-        written,
-        pages,
-        warnings,
-        elapsed: start.elapsed(),
-    })
+    Ok(done)
 }
 
 /// Why one page of a build failed: its template, or writing it.

@@ -48,6 +48,15 @@ pub struct SiteConfig {
     /// Build a search index (Pagefind) and the search page; on by default.
     #[serde(default = "default_true")]
     pub search: bool,
+    /// How many meetings, schedule rows and documents the home page lists
+    /// before it links to the full index instead: a release of thousands
+    /// of meetings gets a home page that can be read, not one of megabytes.
+    #[serde(default = "default_home_list_limit")]
+    pub home_list_limit: usize,
+}
+
+fn default_home_list_limit() -> usize {
+    50
 }
 
 fn default_true() -> bool {

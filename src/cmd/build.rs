@@ -19,6 +19,9 @@ pub struct Args {
     /// Theme name, a folder under themes/ (default: site.yaml's theme)
     #[arg(long)]
     pub theme: Option<String>,
+    /// Print the wall time of each stage of the build
+    #[arg(long)]
+    pub timings: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -34,10 +37,10 @@ pub fn run(args: Args) -> u8 {
         }
     }
     let options = BuildOptions {
-        root: args.root,
-        output: args.output,
-        base_url: args.base_url,
-        theme: args.theme,
+        root: args.root.clone(),
+        output: args.output.clone(),
+        base_url: args.base_url.clone(),
+        theme: args.theme.clone(),
     };
     match build::build(&options) {
         Ok(report) => {
@@ -52,6 +55,11 @@ pub fn run(args: Args) -> u8 {
                 report.output.display(),
                 report.elapsed.as_secs_f64()
             );
+            if args.timings {
+                for (stage, time) in &report.stages {
+                    println!("  {:>8.3} s  {stage}", time.as_secs_f64());
+                }
+            }
             super::OK
         }
         Err(BuildError::Content(mut diags)) => {

@@ -12,6 +12,36 @@ use super::stats::{percent, Stats};
 
 const WIDTH: f64 = 640.0;
 
+/// A coordinate with one decimal, as `{:.1}` prints it but without the
+/// float formatter's exact-decimal machinery, which was a measurable share
+/// of a large build (every page carries two charts). Ties round to even.
+struct Tenths(f64);
+
+impl std::fmt::Display for Tenths {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let t = self.0 * 10.0;
+        let mut r = t.round();
+        if (t - t.trunc()).abs() == 0.5 {
+            // The product is a tie only after rounding; the fused
+            // multiply-add gives the sign of the exact difference.
+            let half = t.trunc() + 0.5 * t.signum();
+            let d = self.0.mul_add(10.0, -half) * t.signum();
+            r = if d > 0.0 {
+                half + 0.5 * t.signum()
+            } else if d < 0.0 {
+                half - 0.5 * t.signum()
+            } else if r % 2.0 != 0.0 {
+                r - t.signum()
+            } else {
+                r
+            };
+        }
+        let r = r as i64;
+        let sign = if r < 0 { "-" } else { "" };
+        write!(f, "{sign}{}.{}", r.abs() / 10, r.abs() % 10)
+    }
+}
+
 /// One stacked bar per row: paragraphs released, partly withheld and
 /// withheld in full. `id` must be unique on the page (it prefixes the
 /// pattern ids).
@@ -49,8 +79,8 @@ pub fn paragraph_bars(id: &str, title: &str, rows: &[(String, &Stats)]) -> Strin
         let total = stats.paragraphs();
         let _ = write!(
             s,
-            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{} ({} of {} withheld)</text>",
-            y + 14.0,
+            "<text class=\"label\" x=\"0\" y=\"{}\">{} ({} of {} withheld)</text>",
+            Tenths(y + 14.0),
             escape(&truncate(label, 60)),
             stats.partly + stats.full,
             total
@@ -86,9 +116,16 @@ fn swatch(
     class: &str,
     pattern: Option<&str>,
 ) {
-    let _ = write!(s, "<rect class=\"bar-{class}\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>");
+    let (x, y, w, h) = (Tenths(x), Tenths(y), Tenths(w), Tenths(h));
+    let _ = write!(
+        s,
+        "<rect class=\"bar-{class}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/>"
+    );
     if let Some(p) = pattern {
-        let _ = write!(s, "<rect fill=\"url(#{id}-{p})\" x=\"{x:.1}\" y=\"{y:.1}\" width=\"{w:.1}\" height=\"{h:.1}\"/>");
+        let _ = write!(
+            s,
+            "<rect fill=\"url(#{id}-{p})\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/>"
+        );
     }
 }
 
@@ -109,12 +146,13 @@ pub fn ground_bars(id: &str, title: &str, rows: &[(String, usize)]) -> String {
         let w = (WIDTH - label_w - 48.0) * *n as f64 / max as f64;
         let _ = write!(
             s,
-            "<text class=\"label\" x=\"0\" y=\"{:.1}\">{}</text><rect class=\"bar-code\" x=\"{label_w}\" y=\"{:.1}\" width=\"{w:.1}\" height=\"14\"/><text class=\"value\" x=\"{:.1}\" y=\"{:.1}\">{n}</text>",
-            y + 15.0,
+            "<text class=\"label\" x=\"0\" y=\"{}\">{}</text><rect class=\"bar-code\" x=\"{label_w}\" y=\"{}\" width=\"{}\" height=\"14\"/><text class=\"value\" x=\"{}\" y=\"{}\">{n}</text>",
+            Tenths(y + 15.0),
             escape(&truncate(code, 16)),
-            y + 4.0,
-            label_w + w + 6.0,
-            y + 15.0
+            Tenths(y + 4.0),
+            Tenths(w),
+            Tenths(label_w + w + 6.0),
+            Tenths(y + 15.0)
         );
     }
     s.push_str("</svg>");
@@ -147,6 +185,13 @@ fn truncate(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tenths_print_as_the_float_formatter_does() {
+        for x in [0.0, 0.04, 0.05, 0.15, 0.25, 2.5, 14.0, 71.111, 213.333, 355.5555, 639.96, -1.25, 1e6 / 3.0] {
+            assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
+        }
+    }
 
     #[test]
     fn bars_are_deterministic_svg_with_a_title() {

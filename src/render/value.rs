@@ -146,11 +146,11 @@ mod tests {
         let title = String::from("A & B");
         let n: Option<u32> = None;
         let v = tv!({ "title": title, "n": n, "list": [1u32, { "x": "y" }], "inner": { "k": true } });
-        let m = v.as_map().unwrap();
-        assert_eq!(m.get(&"title".into()).unwrap().as_str(), Some("A & B"));
-        assert!(m.get(&"n".into()).unwrap().is_none());
-        assert_eq!(m.get(&"list".into()).unwrap().as_array().unwrap().len(), 2);
+        let get = |v: &Value, k: &'static str| v.as_map().unwrap().get(&tera::value::Key::from(k)).cloned().unwrap();
+        assert_eq!(get(&v, "title").as_str(), Some("A & B"));
+        assert!(get(&v, "n").is_none());
+        assert_eq!(get(&v, "list").as_array().unwrap().len(), 2);
         let w = with(&v, &[("n", Value::from(3u32))]);
-        assert_eq!(w.as_map().unwrap().get(&"n".into()).unwrap().as_u64(), Some(3));
+        assert_eq!(get(&w, "n").as_u64(), Some(3));
     }
 }

@@ -31,10 +31,15 @@ impl Page<'_, '_> {
             .map(|(date, label, note)| tv!({"date": human_date(&date), "date_iso": date, "label": label, "note": note}))
             .collect();
 
+        // Each list stops at the limit; the template then links to the
+        // full index and says how many more there are.
+        let limit = c.config.home_list_limit;
+        let more = |n: usize| n.saturating_sub(limit);
+
         // Meetings grouped by day, in time order.
         let mut days: Vec<Value> = Vec::new();
         let mut current: Option<(String, Vec<Value>)> = None;
-        for &m in &self.r.site.meeting_order {
+        for &m in self.r.site.meeting_order.iter().take(limit) {
             let date = &c.meetings[m].meta.date;
             if current.as_ref().is_some_and(|(d, _)| d != date) {
                 let (d, ms) = current.take().unwrap_or_default();
@@ -52,6 +57,7 @@ impl Page<'_, '_> {
         let schedule: Vec<Value> = rel
             .schedule
             .iter()
+            .take(limit)
             .map(|row| {
                 let meeting = row.meeting.as_deref().and_then(|s| self.r.meeting_by_slug.get(s)).copied();
                 tv!({
@@ -79,15 +85,14 @@ impl Page<'_, '_> {
             .request_items
             .iter()
             .map(|it| {
-                let meetings: Vec<Value> = self
-                    .r
-                    .item_meetings
-                    .get(it.number.as_str())
-                    .into_iter()
-                    .flatten()
+                let all = self.r.item_meetings.get(it.number.as_str()).map_or(&[][..], Vec::as_slice);
+                let meetings: Vec<Value> = all
+                    .iter()
+                    .take(limit)
                     .map(|&m| tv!({"title": c.meetings[m].meta.title, "url": self.meeting_url(m)}))
                     .collect();
-                tv!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings})
+                tv!({"number": it.number, "text": it.text, "excluded": it.excluded, "meetings": meetings,
+                     "meetings_total": all.len(), "meetings_more": more(all.len())})
             })
             .collect();
 
@@ -109,14 +114,15 @@ impl Page<'_, '_> {
             })
             .collect();
 
-        let rows: Vec<(String, &Stats)> = (0..c.documents.len())
-            .map(|i| (c.documents[i].meta.title.clone(), &self.r.document_stats[i]))
-            .collect();
         let mut order: Vec<usize> = (0..c.documents.len()).collect();
         order.sort_by_key(|&i| (c.documents[i].meta.pages, c.documents[i].slug.clone()));
-        let ordered_rows: Vec<(String, &Stats)> = order.iter().map(|&i| rows[i].clone()).collect();
+        order.truncate(limit);
         let mut all_rows = vec![("Whole release".to_string(), &self.r.release_stats)];
-        all_rows.extend(ordered_rows);
+        all_rows.extend(
+            order
+                .iter()
+                .map(|&i| (c.documents[i].meta.title.clone(), &self.r.document_stats[i])),
+        );
         let letter = self.r.prose_html(&self.r.letter);
 
         tv!({
@@ -140,6 +146,11 @@ impl Page<'_, '_> {
             "stats": self.stats_block("release", "the release", &self.r.release_stats),
             "document_chart": charts::paragraph_bars("documents-paras", "Paragraphs withheld, for the whole release and each document", &all_rows),
             "document_rows": order.iter().map(|&i| self.document_summary(i)).collect::<Vec<_>>(),
+            "more": {
+                "meetings": more(c.meetings.len()),
+                "schedule": more(rel.schedule.len()),
+                "documents": more(c.documents.len()),
+            },
             "letter": letter,
         })
     }
