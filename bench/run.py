@@ -76,9 +76,9 @@ def setup_work(args):
         os.makedirs(mnt, exist_ok=True)
         if subprocess.run(["mountpoint", "-q", mnt]).returncode == 0:
             return mnt, f"{fs_type(mnt)} at {mnt} (already mounted)", None
-        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=8g", "tmpfs", mnt], capture_output=True, text=True)
+        r = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=75%", "tmpfs", mnt], capture_output=True, text=True)
         if r.returncode == 0:
-            return mnt, f"tmpfs at {mnt} (mounted by the bench, size=8g)", mnt
+            return mnt, f"tmpfs at {mnt} (mounted by the bench, size=75% of RAM)", mnt
         log(f"mount -t tmpfs failed ({r.stderr.strip()}); falling back to /dev/shm")
     shm = "/dev/shm/annex-bench"
     os.makedirs(shm, exist_ok=True)

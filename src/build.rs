@@ -13,7 +13,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::{templates, OutputFile, PageId, RenderOptions, Renderer};
+use crate::render::{templates, OutputFile, PageId, RenderOptions, Renderer, ReusedBodies};
 use crate::write::{self, WriteSummary};
 
 /// What `annex build` was asked to do.
@@ -57,12 +57,21 @@ pub fn load_site(root: &Path) -> Result<(Site, Diagnostics), Diagnostics> {
 
 /// Compiles the theme for `site` and prepares a renderer.
 pub fn renderer<'s>(site: &'s Site, options: &RenderOptions) -> Result<Renderer<'s>, Diagnostics> {
+    renderer_reusing(site, options, ReusedBodies::default())
+}
+
+/// [`renderer`], with the bodies in `bodies` already rendered.
+fn renderer_reusing<'s>(
+    site: &'s Site,
+    options: &RenderOptions,
+    bodies: ReusedBodies,
+) -> Result<Renderer<'s>, Diagnostics> {
     let name = options
         .theme
         .clone()
         .unwrap_or_else(|| site.content.config.theme.clone());
     let theme = templates::load_theme(&site.content.root, &name)?;
-    Renderer::new(site, theme, options)
+    Renderer::new_reusing(site, theme, options, bodies)
 }
 
 /// Renders every file of the site into memory, sorted by path.
@@ -114,13 +123,20 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let mut stages = Stages::new(start);
     let content = crate::load::load_project(&options.root).map_err(BuildError::Content)?;
     stages.done("load");
-    let (site, warnings) = crate::resolve::resolve(content).map_err(BuildError::Content)?;
+    let (mut site, warnings) = crate::resolve::resolve(content).map_err(BuildError::Content)?;
     stages.done("resolve");
+    // Every body is rendered before the renderer borrows the site, so that
+    // the Markdown text can be freed: pages need only the rendered blocks.
+    let bodies = ReusedBodies::default()
+        .render_all(&site)
+        .map_err(BuildError::Content)?;
+    site.content.clear_bodies();
     let render_options = RenderOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
     };
-    let mut renderer = renderer(&site, &render_options).map_err(BuildError::Content)?;
+    let mut renderer =
+        renderer_reusing(&site, &render_options, bodies).map_err(BuildError::Content)?;
     stages.done("prepare (Markdown, statistics, theme)");
     let output = output_dir(&site, options.output.as_deref());
     check_output(&options.root, &output).map_err(BuildError::Output)?;
@@ -133,8 +149,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // many megabytes of context and output, and the data downloads are
     // made in one pass each: one thread does those, one at a time, so two
     // are never in memory together, while the others render item pages.
-    let (site_ids, item_ids): (Vec<PageId>, Vec<PageId>) =
-        renderer.all_pages().into_iter().partition(|&id| lists_whole_site(id));
+    let (site_ids, item_ids): (Vec<PageId>, Vec<PageId>) = renderer
+        .all_pages()
+        .into_iter()
+        .partition(|&id| lists_whole_site(id));
     let (items, whole) = std::thread::scope(|s| {
         let whole = s.spawn(|| -> Result<PagesDone, BuildError> {
             let mut done = PagesDone::default();

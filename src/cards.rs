@@ -12,8 +12,8 @@
 
 use std::path::{Path, PathBuf};
 
-use rayon::prelude::*;
 use crate::render::value::{tv, Value};
+use rayon::prelude::*;
 
 use crate::model::{Meeting, Scope};
 use crate::render::markdown::escape;
@@ -467,7 +467,9 @@ fn clip(poly: &[(f64, f64)], side: impl Fn((f64, f64)) -> f64) -> Vec<(f64, f64)
 pub fn social(r: &Renderer, id: PageId, full_title: &str) -> Value {
     let c = &r.site.content;
     let kind = match id {
-        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => return Value::none(),
+        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => {
+            return Value::none()
+        }
         PageId::Meeting(_) | PageId::Document(_) | PageId::Press(_) => "article",
         _ => "website",
     };

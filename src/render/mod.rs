@@ -105,6 +105,75 @@ pub struct ReusedBodies {
     pub letter: Option<Body>,
 }
 
+impl ReusedBodies {
+    /// Every body of `site` rendered (those in `self` kept), and checked
+    /// for codes the grounds table lacks, with their places in the text.
+    pub fn render_all(self, site: &Site) -> Result<ReusedBodies, Diagnostics> {
+        let content = &site.content;
+        let badges = Badges::new(site);
+        let cx = badges.context(site);
+        let deep = root_for_depth(2);
+        let ReusedBodies {
+            mut documents,
+            mut meetings,
+            mut press,
+            letter,
+        } = self;
+        documents.resize_with(content.documents.len(), || None);
+        meetings.resize_with(content.meetings.len(), || None);
+        press.resize_with(content.press.len(), || None);
+        let render = |text: &str, done: Option<Body>| {
+            Some(done.unwrap_or_else(|| markdown::render_body(text, &cx, &deep)))
+        };
+        let documents: Vec<Option<Body>> = content
+            .documents
+            .par_iter()
+            .zip(documents)
+            .map(|(d, done)| render(&d.body, done))
+            .collect();
+        let meetings: Vec<Option<Body>> = content
+            .meetings
+            .par_iter()
+            .zip(meetings)
+            .map(|(m, done)| render(&m.body, done))
+            .collect();
+        let press: Vec<Option<Body>> = content
+            .press
+            .par_iter()
+            .zip(press)
+            .map(|(p, done)| render(&p.body, done))
+            .collect();
+        let letter =
+            letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
+
+        let mut diags = Diagnostics::default();
+        for (d, b) in content.documents.iter().zip(&documents) {
+            b.iter()
+                .for_each(|b| unknown_codes(&d.path, &d.body, d.body_line, b, &mut diags));
+        }
+        for (m, b) in content.meetings.iter().zip(&meetings) {
+            b.iter()
+                .for_each(|b| unknown_codes(&m.path, &m.body, m.body_line, b, &mut diags));
+        }
+        for (p, b) in content.press.iter().zip(&press) {
+            b.iter()
+                .for_each(|b| unknown_codes(&p.path, &p.body, p.body_line, b, &mut diags));
+        }
+        let r = &content.release;
+        unknown_codes(&r.path, &r.body, r.body_line, &letter, &mut diags);
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        Ok(ReusedBodies {
+            documents,
+            meetings,
+            press,
+            letter: Some(letter),
+        })
+    }
+}
+
 /// Everything pages share, computed once per build.
 pub struct Renderer<'s> {
     pub site: &'s Site,
@@ -288,54 +357,12 @@ impl<'s> Renderer<'s> {
     ) -> Result<Self, Diagnostics> {
         let content = &site.content;
         let badges = Badges::new(site);
-        let cx = badges.context(site);
-        let deep = root_for_depth(2);
-        let ReusedBodies {
-            documents: mut reused_documents,
-            meetings: mut reused_meetings,
-            press: mut reused_press,
-            letter: reused_letter,
-        } = reuse;
-        reused_documents.resize_with(content.documents.len(), || None);
-        reused_meetings.resize_with(content.meetings.len(), || None);
-        reused_press.resize_with(content.press.len(), || None);
-        let documents: Vec<Body> = content
-            .documents
-            .par_iter()
-            .zip(reused_documents)
-            .map(|(d, done)| done.unwrap_or_else(|| markdown::render_body(&d.body, &cx, &deep)))
-            .collect();
-        let meeting_bodies: Vec<Body> = content
-            .meetings
-            .par_iter()
-            .zip(reused_meetings)
-            .map(|(m, done)| done.unwrap_or_else(|| markdown::render_body(&m.body, &cx, &deep)))
-            .collect();
-        let press_bodies: Vec<Body> = content
-            .press
-            .par_iter()
-            .zip(reused_press)
-            .map(|(p, done)| done.unwrap_or_else(|| markdown::render_body(&p.body, &cx, &deep)))
-            .collect();
-        let letter =
-            reused_letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
-
-        let mut diags = Diagnostics::default();
-        for (d, b) in content.documents.iter().zip(&documents) {
-            unknown_codes(&d.path, &d.body, d.body_line, b, &mut diags);
-        }
-        for (m, b) in content.meetings.iter().zip(&meeting_bodies) {
-            unknown_codes(&m.path, &m.body, m.body_line, b, &mut diags);
-        }
-        for (p, b) in content.press.iter().zip(&press_bodies) {
-            unknown_codes(&p.path, &p.body, p.body_line, b, &mut diags);
-        }
-        let r = &content.release;
-        unknown_codes(&r.path, &r.body, r.body_line, &letter, &mut diags);
-        if diags.has_errors() {
-            diags.sort();
-            return Err(diags);
-        }
+        let done = reuse.render_all(site)?;
+        let some = |v: Vec<Option<Body>>| v.into_iter().map(Option::unwrap_or_default).collect();
+        let documents: Vec<Body> = some(done.documents);
+        let meeting_bodies: Vec<Body> = some(done.meetings);
+        let press_bodies: Vec<Body> = some(done.press);
+        let letter = done.letter.unwrap_or_default();
 
         let n_grounds = content.grounds.len();
         let document_stats: Vec<Stats> = documents

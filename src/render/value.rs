@@ -145,8 +145,15 @@ mod tests {
     fn builds_nested_values() {
         let title = String::from("A & B");
         let n: Option<u32> = None;
-        let v = tv!({ "title": title, "n": n, "list": [1u32, { "x": "y" }], "inner": { "k": true } });
-        let get = |v: &Value, k: &'static str| v.as_map().unwrap().get(&tera::value::Key::from(k)).cloned().unwrap();
+        let v =
+            tv!({ "title": title, "n": n, "list": [1u32, { "x": "y" }], "inner": { "k": true } });
+        let get = |v: &Value, k: &'static str| {
+            v.as_map()
+                .unwrap()
+                .get(&tera::value::Key::from(k))
+                .cloned()
+                .unwrap()
+        };
         assert_eq!(get(&v, "title").as_str(), Some("A & B"));
         assert!(get(&v, "n").is_none());
         assert_eq!(get(&v, "list").as_array().unwrap().len(), 2);

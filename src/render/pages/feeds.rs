@@ -57,10 +57,7 @@ impl Page<'_, '_> {
                 }),
             ));
         }
-        entries.sort_by(|a, b| {
-            b.0.cmp(&a.0)
-                .then_with(|| a.1.cmp(&b.1))
-        });
+        entries.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
         let updated = c
             .release
             .meta

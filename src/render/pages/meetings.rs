@@ -12,7 +12,12 @@ impl Page<'_, '_> {
             .site
             .meeting_order
             .iter()
-            .map(|&m| with(&self.meeting_summary(m), &[("stats", tv!(self.r.meeting_stats[m]))]))
+            .map(|&m| {
+                with(
+                    &self.meeting_summary(m),
+                    &[("stats", tv!(self.r.meeting_stats[m]))],
+                )
+            })
             .collect();
         tv!({ "meetings": list })
     }

@@ -136,9 +136,14 @@ impl Summaries {
 
     pub fn new(site: &crate::model::Site) -> Summaries {
         let c = &site.content;
-        let slots = |n: usize| std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect());
+        let slots =
+            |n: usize| std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect());
         Summaries {
-            slots: [slots(c.meetings.len()), slots(c.documents.len()), slots(c.press.len())],
+            slots: [
+                slots(c.meetings.len()),
+                slots(c.documents.len()),
+                slots(c.press.len()),
+            ],
         }
     }
 

@@ -25,7 +25,9 @@ impl Page<'_, '_> {
                     .press
                     .iter()
                     .filter(|pr| pr.item == item.slug)
-                    .map(|pr| tv!({"quote": pr.quote, "release": self.passage_refs(m, &pr.release)}))
+                    .map(
+                        |pr| tv!({"quote": pr.quote, "release": self.passage_refs(m, &pr.release)}),
+                    )
                     .collect();
                 with(&self.meeting_summary(m), &[("reports", tv!(reports))])
             })
