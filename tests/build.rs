@@ -385,3 +385,61 @@ fn the_default_site_builds_with_its_fifteen_meetings() {
     build_into(&root, &sub, Some("https://example.org/release/"));
     assert_eq!(snapshot(&out).len(), snapshot(&sub).len());
 }
+
+#[test]
+fn a_home_page_past_its_list_limit_links_to_the_indexes_instead() {
+    // The default release (15 meetings, 13 documents, 13 schedule rows)
+    // with the home page's lists limited to 4 items each.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    fs::create_dir_all(&root).unwrap();
+    copy_dir(&manifest().join("content"), &root.join("content"));
+    let yaml = fs::read_to_string(manifest().join("site.yaml")).unwrap();
+    fs::write(
+        root.join("site.yaml"),
+        format!("{yaml}\nhome_list_limit: 4\n"),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    let pages = html_pages(&out);
+    let home = &pages["index.html"];
+    let in_section = |id: &str, what: &str| {
+        let section = home
+            .select(&sel(&format!("section[aria-labelledby=\"{id}\"]")))
+            .next()
+            .unwrap_or_else(|| panic!("no section {id}"));
+        section.select(&sel(what)).count()
+    };
+    assert_eq!(in_section("meetings", ".meeting-list li"), 4);
+    assert_eq!(in_section("schedule", "tbody tr"), 4);
+    assert_eq!(in_section("by-document", "tbody tr"), 4);
+    let more: Vec<String> = home
+        .select(&sel("p.more"))
+        .map(|p| p.text().collect::<String>())
+        .collect();
+    assert_eq!(more.len(), 3, "{more:?}");
+    assert!(more[0].contains("first 4 of 15 meetings"), "{more:?}");
+    assert!(more[0].contains("All 15 meetings"), "{more:?}");
+    assert!(more[2].contains("All 13 documents"), "{more:?}");
+    let hrefs: BTreeSet<&str> = home
+        .select(&sel("p.more a"))
+        .filter_map(|a| a.value().attr("href"))
+        .collect();
+    assert_eq!(hrefs, BTreeSet::from(["meetings/", "documents/"]));
+    assert!(assert_links_resolve(&out) > 1000);
+
+    // Under the limit (the default, 50), nothing is cut and nothing says so.
+    let full = tmp.path().join("full");
+    build_into(&manifest(), &full, None);
+    let pages = html_pages(&full);
+    assert_eq!(pages["index.html"].select(&sel("p.more")).count(), 0);
+    assert_eq!(
+        pages["index.html"]
+            .select(&sel(
+                "section[aria-labelledby=\"meetings\"] .meeting-list li"
+            ))
+            .count(),
+        15
+    );
+}
