@@ -13,8 +13,10 @@ What one run does (see bench/RESULTS.md for the figures and how to read them):
     meetings as an annex release (bench/corpus.py), then times cold full
     builds (output folder removed before every run, untimed) of annex and of
     Hugo, and the floors (`cat` of every annex source file, `cp -r` of annex's
-    own output). Wall time, CPU time and peak RSS come from wait4() on the
-    child, so each run is one process's own figures.
+    own output). Wall and CPU time come from wait4() on the child, peak RSS
+    from GNU time around it (see run_once), so each run is one process's
+    own figures. Hugo runs with --buildFuture (the largest corpus's dates
+    run past today).
  4. Incremental: at N = 10,000, starts `annex serve`, saves edits to single
     meetings (each meeting twice: its body, then its title in the front
     matter) and times each save until the reload message reaches a client.
@@ -119,6 +121,18 @@ def build_annex(args):
     return os.path.join(target, "release", "annex")
 
 
+def ensure_gnu_time():
+    """GNU time, for each command's own peak RSS (see run_once)."""
+    if not os.path.exists(GNU_TIME):
+        log("GNU time missing: apt-get install -y time")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        if subprocess.run(["apt-get", "install", "-y", "-qq", "time"], env=env).returncode != 0:
+            subprocess.run(["apt-get", "update", "-qq"], env=env)
+            subprocess.run(["apt-get", "install", "-y", "-qq", "time"], env=env)
+    if not os.path.exists(GNU_TIME):
+        log("GNU time unavailable: peak RSS from wait4(), which can include this script's own")
+
+
 def ensure_hugo():
     hugo = shutil.which("hugo")
     if hugo:
@@ -145,17 +159,34 @@ def versions(annex_bin, hugo):
 # Measuring one process
 # ---------------------------------------------------------------------------
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_once(cmd, cwd, logfile):
-    """Runs CMD; returns wall, CPU and peak RSS of that process (and the
-    children it waited for), from wait4()."""
+    """Runs CMD; returns wall and CPU time of that process (and the children
+    it waited for), from wait4(), and its peak RSS.
+
+    The peak RSS comes from GNU time, which starts CMD from its own small
+    process: Linux carries a process's peak RSS over exec(), so a command
+    started straight from this script (whose memory grows with the corpus it
+    generated) would report this script's RSS when its own is smaller."""
+    rss_file = logfile + ".rss"
+    wrapped = [GNU_TIME, "-f", "%M", "-o", rss_file] + cmd if os.path.exists(GNU_TIME) else cmd
     with open(logfile, "wb") as out:
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        p = subprocess.Popen(wrapped, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.perf_counter() - t0
     p.returncode = os.waitstatus_to_exitcode(status)
+    rss_kib = ru.ru_maxrss
+    if wrapped is not cmd:
+        try:
+            with open(rss_file) as f:
+                rss_kib = int(f.read().split()[-1])
+        except (OSError, ValueError, IndexError):
+            pass
     return {"wall": wall, "user": ru.ru_utime, "sys": ru.ru_stime, "cpu": ru.ru_utime + ru.ru_stime,
-            "rss_kib": ru.ru_maxrss, "rc": p.returncode}
+            "rss_kib": rss_kib, "rc": p.returncode}
 
 
 def tail(path, n=15):
@@ -513,7 +544,9 @@ def bench_size(n, args, env, annex_bin, hugo, logdir):
         rmtree(out_dir)   # free the tmpfs before Hugo builds
     if hugo:
         hdir = os.path.join(base, "hugo")
-        h = series(f"hugo N={n}", [hugo, "--quiet"], hdir, cleaner(hdir, {"hugo.toml", "content", "layouts"}),
+        # --buildFuture: at N = 100,000 the corpus's dates run past today,
+        # and Hugo leaves future-dated pages out unless told otherwise.
+        h = series(f"hugo N={n}", [hugo, "--quiet", "--buildFuture"], hdir, cleaner(hdir, {"hugo.toml", "content", "layouts"}),
                    runs, warmup, logdir)
         if "error" not in h:
             h["out"] = out_stats(os.path.join(hdir, "public"), 'class="badge"')
@@ -717,6 +750,7 @@ def main():
          "env": env, "machine": machine(), "load_start": loadavg(), "sizes": []}
     try:
         annex_bin = build_annex(args)
+        ensure_gnu_time()
         hugo = None if args.no_hugo else ensure_hugo()
         R["versions"] = versions(annex_bin, hugo)
         log(f"work on {fs}; annex {R['versions']['annex_rev']}")

@@ -44,8 +44,9 @@ pub struct BuildReport {
     pub pages: usize,
     pub warnings: Diagnostics,
     pub elapsed: std::time::Duration,
-    /// Time per stage, in order (`annex build --timings` prints them).
-    pub stages: Vec<(&'static str, std::time::Duration)>,
+    /// Per stage, in order: its name, wall time and the process's peak
+    /// resident memory at its end (`annex build --timings` prints them).
+    pub stages: Vec<Stage>,
 }
 
 /// Loads and resolves the project at `root`: the checked site graph and
@@ -221,10 +222,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     })
 }
 
-/// Wall time per stage of a build.
+/// One stage of a build, as `--timings` reports it.
+#[derive(Debug, Clone)]
+pub struct Stage {
+    pub name: &'static str,
+    pub time: std::time::Duration,
+    /// Peak resident memory so far, in bytes (Linux; `None` elsewhere).
+    pub peak_rss: Option<u64>,
+}
+
+/// Wall time and memory per stage of a build.
 struct Stages {
     last: Instant,
-    list: Vec<(&'static str, std::time::Duration)>,
+    list: Vec<Stage>,
 }
 
 impl Stages {
@@ -235,11 +245,24 @@ impl Stages {
         }
     }
 
-    fn done(&mut self, stage: &'static str) {
+    fn done(&mut self, name: &'static str) {
         let now = Instant::now();
-        self.list.push((stage, now - self.last));
+        self.list.push(Stage {
+            name,
+            time: now - self.last,
+            peak_rss: peak_rss(),
+        });
         self.last = now;
     }
+}
+
+/// The process's peak resident set size so far (`VmHWM`), where the
+/// system reports it.
+fn peak_rss() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
 }
 
 /// Pages rendered and written so far, and the template errors met.

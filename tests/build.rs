@@ -370,6 +370,27 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
         stdout.starts_with("built ") && stdout.contains(" pages ") && stdout.contains(" s"),
         "{stdout}"
     );
+    // --timings: then one line per stage, each with its time and memory.
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--timings", "--root"])
+        .arg(fixture())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert_eq!(run.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stages: Vec<&str> = stdout.lines().skip(1).collect();
+    assert!(stages.len() >= 6, "{stdout}");
+    for (line, name) in stages.iter().zip(["load", "resolve", "prepare"]) {
+        assert!(line.contains(name), "{stdout}");
+    }
+    assert!(
+        stages
+            .iter()
+            .all(|l| l.contains(" s ") && l.contains("MiB peak")),
+        "{stdout}"
+    );
 }
 
 #[test]

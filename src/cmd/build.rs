@@ -56,8 +56,12 @@ pub fn run(args: Args) -> u8 {
                 report.elapsed.as_secs_f64()
             );
             if args.timings {
-                for (stage, time) in &report.stages {
-                    println!("  {:>8.3} s  {stage}", time.as_secs_f64());
+                for s in &report.stages {
+                    let rss = s
+                        .peak_rss
+                        .map(|b| format!("{:>6} MiB peak", b >> 20))
+                        .unwrap_or_default();
+                    println!("  {:>8.3} s  {rss}  {}", s.time.as_secs_f64(), s.name);
                 }
             }
             super::OK
