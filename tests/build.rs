@@ -464,3 +464,51 @@ fn a_home_page_past_its_list_limit_links_to_the_indexes_instead() {
         15
     );
 }
+
+#[test]
+fn a_template_error_names_the_template_line_and_column() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    fs::create_dir_all(root.join("templates")).unwrap();
+    let run = |template: &str, text: &str| {
+        fs::write(root.join("templates").join(template), text).unwrap();
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+            .args(["build", "--root"])
+            .arg(&root)
+            .output()
+            .unwrap();
+        fs::remove_file(root.join("templates").join(template)).unwrap();
+        assert_eq!(run.status.code(), Some(1));
+        assert!(!root.join("public").exists());
+        String::from_utf8_lossy(&run.stderr).into_owned()
+    };
+    // A field the page's context lacks, found while rendering.
+    let err = run(
+        "meeting.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ meeting.nope }}</h1>\n{% endblock content %}\n",
+    );
+    assert!(
+        err.contains("templates/meeting.html:3:16: error[template]"),
+        "{err}"
+    );
+    assert!(err.contains("`nope`") && err.contains("title"), "{err}");
+    // A syntax error, found when the theme is compiled.
+    let err = run(
+        "meeting.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<h1>{{ meeting.title }</h1>\n{% endblock content %}\n",
+    );
+    assert!(
+        err.contains("templates/meeting.html:3:22: error[template]"),
+        "{err}"
+    );
+    // An error inside a component is reported where it is, not at the page.
+    let err = run(
+        "components.html",
+        "{% component stats(s, heading, id) %}{{ s.nothing }}{% endcomponent stats %}\n{% component meeting_line(m) %}{% endcomponent meeting_line %}\n",
+    );
+    assert!(
+        err.contains("templates/components.html:1:43: error[template]"),
+        "{err}"
+    );
+}

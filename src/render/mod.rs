@@ -720,12 +720,7 @@ impl<'s> Renderer<'s> {
     }
 
     fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
-        Diagnostic::error(
-            "template",
-            format!("templates/{template}"),
-            templates::error_chain(e).replace('\n', " "),
-        )
-        .hint("a theme template failed to render; check the variables it uses")
+        self.theme.render_error(template, e)
     }
 
     /// Absolute URL of a page path, for canonical links, the sitemap and the feed.

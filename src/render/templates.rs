@@ -58,10 +58,28 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 ];
 
 /// A compiled theme.
+#[derive(Default)]
 pub struct Theme {
     pub tera: Tera,
     /// Static files: output path → bytes, sorted.
     pub static_files: BTreeMap<String, Vec<u8>>,
+    /// Template name → the file it came from, for diagnostics.
+    pub paths: BTreeMap<String, PathBuf>,
+}
+
+impl Theme {
+    /// A diagnostic for a template that failed to render: the file, line
+    /// and column of the failing part (which may be in a template the page's
+    /// own extends or uses) when Tera gives them.
+    pub fn render_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
+        let fallback = PathBuf::from("templates").join(template);
+        let path = |name: &str| self.paths.get(name).cloned();
+        let shown = report(e)
+            .and_then(|r| path(r.filename()))
+            .or_else(|| path(template))
+            .unwrap_or(fallback);
+        located(&shown, e).hint("a theme template failed to render; check the variables it uses")
+    }
 }
 
 /// Loads and compiles theme `name` for the project at `root`.
@@ -151,7 +169,15 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         diags.push(template_error(&theme_dir.join("templates"), &e));
         return Err(diags);
     }
-    Ok(Theme { tera, static_files })
+    let paths = sources
+        .into_iter()
+        .map(|(name, (_, path))| (name, path))
+        .collect();
+    Ok(Theme {
+        tera,
+        static_files,
+        paths,
+    })
 }
 
 /// Tera's escape hook: the Markdown bodies' entities (see
@@ -227,8 +253,28 @@ pub fn error_chain(e: &tera::Error) -> String {
 }
 
 fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
-    Diagnostic::error("template", path, error_chain(e).replace('\n', " "))
-        .hint("fix the template, or delete the override to use the theme's own")
+    located(path, e).hint("fix the template, or delete the override to use the theme's own")
+}
+
+/// The part of a Tera error that points into a template, if it has one.
+fn report(e: &tera::Error) -> Option<&tera::ReportError> {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    }
+}
+
+/// An error in the template at `path`: at the line and column Tera names,
+/// with its message alone (not Tera's drawing of the source line).
+fn located(path: &Path, e: &tera::Error) -> Diagnostic {
+    match report(e) {
+        Some(r) => {
+            let span = r.span();
+            Diagnostic::error("template", path, r.message().to_string())
+                .at(span.start_line, span.start_col + 1)
+        }
+        None => Diagnostic::error("template", path, error_chain(e).replace('\n', " ")),
+    }
 }
 
 /// The default theme's files as shipped, by path inside the theme folder

@@ -322,13 +322,8 @@ impl Project {
     /// [`Project::teardown`], keeping all the renderer's work.
     fn teardown_parts(&mut self) -> Option<(Site, Parts)> {
         let mut live = self.live.take()?;
-        let (parts, theme) = live.with_dependent_mut(|_, r| {
-            let empty = templates::Theme {
-                tera: tera::Tera::default(),
-                static_files: Default::default(),
-            };
-            (r.take_parts(), std::mem::replace(&mut r.theme, empty))
-        });
+        let (parts, theme) =
+            live.with_dependent_mut(|_, r| (r.take_parts(), std::mem::take(&mut r.theme)));
         self.theme = Some(theme);
         let mut site = live.into_owner();
         for patch in self.patches.drain(..) {
