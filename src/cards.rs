@@ -81,7 +81,7 @@ pub enum Card {
 
 /// Hands every meeting's card and its output path to `put` as soon as it
 /// is drawn or found in the cache, in parallel, so that a build never holds
-/// them all (at 25 KB a card they are most of a large site's bytes). Stops
+/// them all (at 24 KB a card they are a third of a large site's bytes). Stops
 /// at `put`'s first error. A card that cannot be drawn is left out.
 pub fn each<F>(r: &Renderer, put: F) -> std::io::Result<CardReport>
 where
