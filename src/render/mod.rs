@@ -114,51 +114,22 @@ impl ReusedBodies {
         let cx = badges.context(site);
         let deep = root_for_depth(2);
         let ReusedBodies {
-            mut documents,
-            mut meetings,
-            mut press,
+            documents,
+            meetings,
+            press,
             letter,
         } = self;
-        documents.resize_with(content.documents.len(), || None);
-        meetings.resize_with(content.meetings.len(), || None);
-        press.resize_with(content.press.len(), || None);
-        let render = |text: &str, done: Option<Body>| {
-            Some(done.unwrap_or_else(|| markdown::render_body(text, &cx, &deep)))
-        };
-        let documents: Vec<Option<Body>> = content
-            .documents
-            .par_iter()
-            .zip(documents)
-            .map(|(d, done)| render(&d.body, done))
-            .collect();
-        let meetings: Vec<Option<Body>> = content
-            .meetings
-            .par_iter()
-            .zip(meetings)
-            .map(|(m, done)| render(&m.body, done))
-            .collect();
-        let press: Vec<Option<Body>> = content
-            .press
-            .par_iter()
-            .zip(press)
-            .map(|(p, done)| render(&p.body, done))
-            .collect();
+        let render = |text: &str| markdown::render_body(text, &cx, &deep);
+        let documents = render_entries(&content.documents, documents, &render);
+        let meetings = render_entries(&content.meetings, meetings, &render);
+        let press = render_entries(&content.press, press, &render);
         let letter =
             letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
 
         let mut diags = Diagnostics::default();
-        for (d, b) in content.documents.iter().zip(&documents) {
-            b.iter()
-                .for_each(|b| unknown_codes(&d.path, &d.body, d.body_line, b, &mut diags));
-        }
-        for (m, b) in content.meetings.iter().zip(&meetings) {
-            b.iter()
-                .for_each(|b| unknown_codes(&m.path, &m.body, m.body_line, b, &mut diags));
-        }
-        for (p, b) in content.press.iter().zip(&press) {
-            b.iter()
-                .for_each(|b| unknown_codes(&p.path, &p.body, p.body_line, b, &mut diags));
-        }
+        entries_unknown_codes(&content.documents, &documents, &mut diags);
+        entries_unknown_codes(&content.meetings, &meetings, &mut diags);
+        entries_unknown_codes(&content.press, &press, &mut diags);
         let r = &content.release;
         unknown_codes(&r.path, &r.body, r.body_line, &letter, &mut diags);
         if diags.has_errors() {
@@ -288,6 +259,33 @@ fn unknown_codes(
             .at(line + body_line.saturating_sub(1), col)
             .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
         );
+    }
+}
+
+/// The bodies of `entries`: those in `done`, the others rendered, in parallel.
+fn render_entries<M: Sync>(
+    entries: &[crate::model::Entry<M>],
+    mut done: Vec<Option<Body>>,
+    render: &(impl Fn(&str) -> Body + Sync),
+) -> Vec<Option<Body>> {
+    done.resize_with(entries.len(), || None);
+    entries
+        .par_iter()
+        .zip(done)
+        .map(|(e, body)| Some(body.unwrap_or_else(|| render(&e.body))))
+        .collect()
+}
+
+/// [`unknown_codes`] for each of `entries` with its body.
+fn entries_unknown_codes<M>(
+    entries: &[crate::model::Entry<M>],
+    bodies: &[Option<Body>],
+    diags: &mut Diagnostics,
+) {
+    for (e, b) in entries.iter().zip(bodies) {
+        if let Some(b) = b {
+            unknown_codes(&e.path, &e.body, e.body_line, b, diags);
+        }
     }
 }
 
