@@ -287,9 +287,7 @@ impl PagesDone {
         match result {
             Ok(file) => {
                 if !self.errors.has_errors() {
-                    stage.put(&file.path, &file.bytes).map_err(|e| {
-                        BuildError::Output(format!("cannot write {}: {e}", file.path))
-                    })?;
+                    write_page(stage, &file).map_err(BuildError::Output)?;
                 }
                 self.pages += usize::from(file.path.ends_with(".html"));
                 if keep {
@@ -318,9 +316,7 @@ fn render_items(
             .map(|&id| {
                 let file = renderer.render_page(id).map_err(PageError::Render)?;
                 if write {
-                    stage.put(&file.path, &file.bytes).map_err(|e| {
-                        PageError::Write(format!("cannot write {}: {e}", file.path))
-                    })?;
+                    write_page(stage, &file).map_err(PageError::Write)?;
                 }
                 Ok(file)
             })
@@ -339,6 +335,13 @@ fn render_items(
         }
     }
     Ok(done)
+}
+
+/// Writes one rendered page into the staging folder; the error names it.
+fn write_page(stage: &write::Staging, file: &OutputFile) -> Result<(), String> {
+    stage
+        .put(&file.path, &file.bytes)
+        .map_err(|e| format!("cannot write {}: {e}", file.path))
 }
 
 /// Why one page of a build failed: its template, or writing it.

@@ -344,25 +344,25 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
         .output()
         .unwrap();
     assert_eq!(run.status.code(), Some(2));
+    // `annex build [flags] --root <fixture> --output <out>`.
+    let build_to = |out: &Path, flags: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+            .arg("build")
+            .args(flags)
+            .arg("--root")
+            .arg(fixture())
+            .arg("--output")
+            .arg(out)
+            .output()
+            .unwrap()
+    };
     let file = tmp.path().join("file");
     fs::write(&file, "x").unwrap();
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["build", "--root"])
-        .arg(fixture())
-        .arg("--output")
-        .arg(&file)
-        .output()
-        .unwrap();
+    let run = build_to(&file, &[]);
     assert_eq!(run.status.code(), Some(2));
     assert_eq!(fs::read_to_string(&file).unwrap(), "x");
     let out = tmp.path().join("out");
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["build", "--root"])
-        .arg(fixture())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build_to(&out, &[]);
     assert_eq!(run.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&run.stdout);
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
@@ -371,13 +371,7 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
         "{stdout}"
     );
     // --timings: then one line per stage, each with its time and memory.
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["build", "--timings", "--root"])
-        .arg(fixture())
-        .arg("--output")
-        .arg(&out)
-        .output()
-        .unwrap();
+    let run = build_to(&out, &["--timings"]);
     assert_eq!(run.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&run.stdout);
     let stages: Vec<&str> = stdout.lines().skip(1).collect();

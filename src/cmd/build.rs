@@ -19,7 +19,7 @@ pub struct Args {
     /// Theme name, a folder under themes/ (default: site.yaml's theme)
     #[arg(long)]
     pub theme: Option<String>,
-    /// Print the wall time of each stage of the build
+    /// Print each stage's wall time and the peak memory at its end
     #[arg(long)]
     pub timings: bool,
 }
@@ -36,11 +36,12 @@ pub fn run(args: Args) -> u8 {
             return super::USAGE;
         }
     }
+    let timings = args.timings;
     let options = BuildOptions {
-        root: args.root.clone(),
-        output: args.output.clone(),
-        base_url: args.base_url.clone(),
-        theme: args.theme.clone(),
+        root: args.root,
+        output: args.output,
+        base_url: args.base_url,
+        theme: args.theme,
     };
     match build::build(&options) {
         Ok(report) => {
@@ -55,7 +56,7 @@ pub fn run(args: Args) -> u8 {
                 report.output.display(),
                 report.elapsed.as_secs_f64()
             );
-            if args.timings {
+            if timings {
                 for s in &report.stages {
                     let rss = s
                         .peak_rss
