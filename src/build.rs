@@ -126,12 +126,18 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     stages.done("load");
     let (mut site, warnings) = crate::resolve::resolve(content).map_err(BuildError::Content)?;
     stages.done("resolve");
-    // Every body is rendered before the renderer borrows the site, so that
-    // the Markdown text can be freed: pages need only the rendered blocks.
-    let bodies = ReusedBodies::default()
-        .render_all(&site)
-        .map_err(BuildError::Content)?;
-    site.content.clear_bodies();
+    // The documents' bodies are rendered before the renderer borrows the
+    // site, so that their Markdown text can be freed: their pages, the
+    // meetings quoting them and the data files need only the rendered
+    // blocks. A meeting's or press item's body is shown on its own page
+    // only, which renders it (its text kept, the smaller of the two).
+    let bodies = ReusedBodies {
+        at_page: true,
+        ..ReusedBodies::default()
+    }
+    .render_all(&site)
+    .map_err(BuildError::Content)?;
+    site.content.clear_document_bodies();
     let render_options = RenderOptions {
         base_url: options.base_url.clone(),
         theme: options.theme.clone(),
@@ -280,7 +286,7 @@ impl PagesDone {
     /// reported at once). Fails only when writing fails.
     fn page(
         &mut self,
-        result: Result<OutputFile, Diagnostic>,
+        result: Result<OutputFile, Diagnostics>,
         stage: &write::Staging,
         keep: bool,
     ) -> Result<(), BuildError> {
@@ -294,7 +300,7 @@ impl PagesDone {
                     self.kept.push(file);
                 }
             }
-            Err(d) => self.errors.push(d),
+            Err(d) => self.errors.extend(d.0),
         }
         Ok(())
     }
@@ -330,7 +336,7 @@ fn render_items(
                     }
                 }
                 Err(PageError::Write(message)) => return Err(BuildError::Output(message)),
-                Err(PageError::Render(d)) => done.errors.push(d),
+                Err(PageError::Render(d)) => done.errors.extend(d.0),
             }
         }
     }
@@ -346,7 +352,7 @@ fn write_page(stage: &write::Staging, file: &OutputFile) -> Result<(), String> {
 
 /// Why one page of a build failed: its template, or writing it.
 enum PageError {
-    Render(Diagnostic),
+    Render(Diagnostics),
     Write(String),
 }
 

@@ -482,17 +482,13 @@ pub struct Content {
 }
 
 impl Content {
-    /// Frees the Markdown text of every document, meeting and press item,
-    /// once their bodies are rendered: a build needs only the rendered
-    /// blocks after that, and the text is a large share of its memory.
-    pub fn clear_bodies(&mut self) {
+    /// Frees the Markdown text of every document once their bodies are
+    /// rendered: a build needs only the rendered blocks after that, and
+    /// the text is a large share of its memory.
+    pub fn clear_document_bodies(&mut self) {
         self.documents
             .iter_mut()
             .for_each(|e| e.body = String::new());
-        self.meetings
-            .iter_mut()
-            .for_each(|e| e.body = String::new());
-        self.press.iter_mut().for_each(|e| e.body = String::new());
     }
 }
 

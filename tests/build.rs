@@ -336,6 +336,54 @@ fn a_broken_file_fails_with_its_location_and_leaves_the_output_alone() {
 }
 
 #[test]
+fn unknown_codes_in_a_press_text_are_all_reported_and_leave_the_output_alone() {
+    // A build renders a press item's (or meeting's) body at its own page,
+    // not beforehand with the documents: an unknown code there must still
+    // be reported with its place, every one of them, and fail the build
+    // whole. (Meetings' and documents' codes are also checked by resolve.)
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    let before = snapshot(&out);
+
+    let press = root.join("content/press/news-report.md");
+    let text = fs::read_to_string(&press).unwrap();
+    let line = text
+        .lines()
+        .position(|l| l.starts_with("He also met"))
+        .unwrap()
+        + 1;
+    fs::write(
+        &press,
+        text.replace(
+            "He also met a senator.",
+            "He s6(yy) also met a senator s9(9)(q).",
+        ),
+    )
+    .unwrap();
+
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stderr}");
+    for expected in [
+        format!("content/press/news-report.md:{line}:4: error[unknown-code]: unknown withholding code `s6(yy)`"),
+        format!("content/press/news-report.md:{line}:30: error[unknown-code]: unknown withholding code `s9(9)(q)`"),
+        "build failed: 2 errors".to_string(),
+    ] {
+        assert!(stderr.contains(&expected), "expected {expected} in:\n{stderr}");
+    }
+    assert_eq!(snapshot(&out), before, "a failed build changed the output");
+}
+
+#[test]
 fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
     let tmp = tempfile::tempdir().unwrap();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))

@@ -145,6 +145,8 @@ pub fn render_body(text: &str, cx: &BadgeContext, root: &str) -> Body {
         }
     }
     assign_anchors(&mut out.blocks);
+    // A build keeps every document's blocks to the end: no spare capacity.
+    out.blocks.shrink_to_fit();
     out
 }
 

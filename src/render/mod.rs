@@ -17,6 +17,7 @@ pub mod stats;
 pub mod templates;
 pub mod value;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -103,11 +104,17 @@ pub struct ReusedBodies {
     pub meetings: Vec<Option<Body>>,
     pub press: Vec<Option<Body>>,
     pub letter: Option<Body>,
+    /// Meeting and press bodies are left to their own pages, which render
+    /// them when they are made (see [`Renderer::page_body`]). A build sets
+    /// this: each such body is shown on one page only, so keeping them all
+    /// rendered is memory for nothing (about a fifth of a large build's).
+    pub at_page: bool,
 }
 
 impl ReusedBodies {
     /// Every body of `site` rendered (those in `self` kept), and checked
-    /// for codes the grounds table lacks, with their places in the text.
+    /// for codes the grounds table lacks, with their places in the text;
+    /// with `at_page`, the documents' and the cover letter's only.
     pub fn render_all(self, site: &Site) -> Result<ReusedBodies, Diagnostics> {
         let content = &site.content;
         let badges = Badges::new(site);
@@ -118,11 +125,18 @@ impl ReusedBodies {
             meetings,
             press,
             letter,
+            at_page,
         } = self;
         let render = |text: &str| markdown::render_body(text, &cx, &deep);
         let documents = render_entries(&content.documents, documents, &render);
-        let meetings = render_entries(&content.meetings, meetings, &render);
-        let press = render_entries(&content.press, press, &render);
+        let (meetings, press) = if at_page {
+            (Vec::new(), Vec::new())
+        } else {
+            (
+                render_entries(&content.meetings, meetings, &render),
+                render_entries(&content.press, press, &render),
+            )
+        };
         let letter =
             letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
 
@@ -141,6 +155,7 @@ impl ReusedBodies {
             meetings,
             press,
             letter: Some(letter),
+            at_page,
         })
     }
 }
@@ -162,6 +177,8 @@ pub struct Renderer<'s> {
     pub release_stats: Stats,
     /// The cover letter, rendered for the home page.
     pub letter: Body,
+    /// Per meeting and press item: its body, rendered for its page. Empty
+    /// when the pages render their own (see [`ReusedBodies::at_page`]).
     pub meeting_bodies: Vec<Body>,
     pub press_bodies: Vec<Body>,
     pub meeting_passages: Vec<Vec<Passage>>,
@@ -639,14 +656,14 @@ impl<'s> Renderer<'s> {
     /// Renders the given pages in parallel, in the order given. All errors
     /// are collected.
     pub fn render(&self, ids: &[PageId]) -> Result<Vec<OutputFile>, Diagnostics> {
-        let results: Vec<Result<OutputFile, Diagnostic>> =
+        let results: Vec<Result<OutputFile, Diagnostics>> =
             ids.par_iter().map(|&id| self.render_page(id)).collect();
         let mut files = Vec::with_capacity(results.len());
         let mut diags = Diagnostics::default();
         for r in results {
             match r {
                 Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
+                Err(d) => diags.extend(d.0),
             }
         }
         if diags.has_errors() {
@@ -705,16 +722,62 @@ impl<'s> Renderer<'s> {
         }
     }
 
-    /// One page, rendered.
-    pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostic> {
+    /// One page, rendered. Its errors: the template's, or the unknown
+    /// codes of a body rendered for it (see [`Renderer::page_body`]).
+    pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostics> {
         let path = self.page_path(id);
-        let (template, context) = pages::context(self, id, &path);
+        let body = self.page_body(id)?;
+        let (template, context) = pages::context(self, id, &path, body.as_deref());
         let mut bytes = Vec::with_capacity(16 * 1024);
         self.theme
             .tera
             .render_to(template, &context, &mut bytes)
-            .map_err(|e| self.template_error(template, &e))?;
+            .map_err(|e| Diagnostics(vec![self.template_error(template, &e)]))?;
         Ok(OutputFile { path, bytes })
+    }
+
+    /// The body a meeting or press page shows: the renderer's own, or,
+    /// when it keeps none ([`ReusedBodies::at_page`]), rendered now, its
+    /// unknown codes reported as the page's errors. `None` for other pages.
+    pub fn page_body(&self, id: PageId) -> Result<Option<Cow<'_, Body>>, Diagnostics> {
+        let c = &self.site.content;
+        match id {
+            PageId::Meeting(i) => self
+                .entry_body(&self.meeting_bodies, &c.meetings, i)
+                .map(Some),
+            PageId::Press(i) => self.entry_body(&self.press_bodies, &c.press, i).map(Some),
+            _ => Ok(None),
+        }
+    }
+
+    fn entry_body<'a, M>(
+        &'a self,
+        kept: &'a [Body],
+        entries: &[crate::model::Entry<M>],
+        i: usize,
+    ) -> Result<Cow<'a, Body>, Diagnostics> {
+        if let Some(body) = kept.get(i) {
+            return Ok(Cow::Borrowed(body));
+        }
+        let e = &entries[i];
+        let body = markdown::render_body(&e.body, &self.badge_context(), &root_for_depth(2));
+        let mut diags = Diagnostics::default();
+        unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
+        if diags.has_errors() {
+            diags.sort();
+            return Err(diags);
+        }
+        Ok(Cow::Owned(body))
+    }
+
+    /// What badges are made with, from this renderer's grounds.
+    pub fn badge_context(&self) -> BadgeContext<'_> {
+        BadgeContext {
+            grounds: &self.site.content.grounds,
+            lookup: &self.ground_lookup,
+            slugs: &self.ground_slugs,
+            default_act: &self.default_act,
+        }
     }
 
     fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {

@@ -33,12 +33,7 @@ impl Page<'_, '_> {
         let next = pos
             .and_then(|p| order.get(p + 1))
             .map(|&n| self.meeting_summary(n));
-        let cx = markdown::BadgeContext {
-            grounds: &c.grounds,
-            lookup: &r.ground_lookup,
-            slugs: &r.ground_slugs,
-            default_act: &r.default_act,
-        };
+        let cx = r.badge_context();
 
         let sides: Vec<Value> = m
             .meta
@@ -112,7 +107,7 @@ impl Page<'_, '_> {
             "sources": sources,
             "other_documents": other_documents,
             "press": press,
-            "annotation": r.prose_html(&r.meeting_bodies[i]),
+            "annotation": self.body.map(|b| r.prose_html(b)),
             "stats": self.stats_block("meeting", "the passages about this meeting", &r.meeting_stats[i]),
             "prev": prev,
             "next": next,

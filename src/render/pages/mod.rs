@@ -15,14 +15,21 @@ mod participants;
 mod press;
 
 use super::charts;
-use super::markdown::{self, BlockKind};
+use super::markdown::{self, BlockKind, Body};
 use super::stats::Stats;
 use super::{root_for_depth, PageId, Place, Renderer};
 use crate::markers::MONTHS;
 use crate::model::{DocumentKind, GroundTest, Meeting, PressItem, Relation, Scope};
 
 /// The template and context for one page.
-pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, tera::Context) {
+/// `body`: the page's own rendered body, for a meeting or press page (see
+/// [`Renderer::page_body`]).
+pub fn context(
+    r: &Renderer,
+    id: PageId,
+    path: &str,
+    body: Option<&Body>,
+) -> (&'static str, tera::Context) {
     // The 404 page is served at any depth, so its links start from the
     // site's base path instead of being relative.
     let root = if id == PageId::NotFound {
@@ -30,7 +37,11 @@ pub fn context(r: &Renderer, id: PageId, path: &str) -> (&'static str, tera::Con
     } else {
         root_for_depth(path.matches('/').count())
     };
-    let p = Page { r, root: &root };
+    let p = Page {
+        r,
+        root: &root,
+        body,
+    };
     let (template, title, description, body) = match id {
         PageId::Home => ("home.html", None, r.site.content.config.description.clone(), p.home()),
         PageId::Meetings => ("meetings.html", Some("Meetings".to_string()), Some("Every meeting the request names, in time order, with what was released about it.".into()), p.meetings()),
@@ -162,6 +173,8 @@ impl Summaries {
 struct Page<'a, 's> {
     r: &'a Renderer<'s>,
     root: &'a str,
+    /// A meeting or press page's rendered body.
+    body: Option<&'a Body>,
 }
 
 impl Page<'_, '_> {

@@ -37,7 +37,7 @@ impl Page<'_, '_> {
             "headline": item.meta.headline,
             "source_url": item.meta.url,
             "meetings": meetings,
-            "text": r.prose_html(&r.press_bodies[i]),
+            "text": self.body.map(|b| r.prose_html(b)),
         })
     }
 }

@@ -66,12 +66,7 @@ impl Project {
         let read_ms = ms(started);
         let parsing = Instant::now();
         let r = live.borrow_dependent();
-        let cx = markdown::BadgeContext {
-            grounds: &c.grounds,
-            lookup: &r.ground_lookup,
-            slugs: &r.ground_slugs,
-            default_act: &r.default_act,
-        };
+        let cx = r.badge_context();
         let deep = render::root_for_depth(2);
         let meeting_bodies: Vec<Body> = meetings
             .iter()
@@ -530,6 +525,7 @@ impl Kept {
             meetings: take(&content.meetings, &mut self.meetings, changed),
             press: take(&content.press, &mut self.press, changed),
             letter: self.letter,
+            at_page: false,
         }
     }
 }

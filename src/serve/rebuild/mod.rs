@@ -220,6 +220,7 @@ impl Bodies {
             meetings: self.meetings.into_iter().map(Some).collect(),
             press: self.press.into_iter().map(Some).collect(),
             letter: Some(self.letter),
+            at_page: false,
         }
     }
 }
