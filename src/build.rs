@@ -320,9 +320,14 @@ fn render_items(
         let results: Vec<Result<OutputFile, PageError>> = chunk
             .par_iter()
             .map(|&id| {
-                let file = renderer.render_page(id).map_err(PageError::Render)?;
+                let mut file = renderer.render_page(id).map_err(PageError::Render)?;
                 if write {
                     write_page(stage, &file).map_err(PageError::Write)?;
+                }
+                if indexer.is_none() {
+                    // Written, and wanted by nothing else: free it now
+                    // rather than with the rest of its chunk.
+                    file.bytes = Vec::new();
                 }
                 Ok(file)
             })
