@@ -36,6 +36,8 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    #[cfg(not(target_os = "linux"))]
+    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
@@ -52,4 +54,56 @@ fn main() -> ExitCode {
         Command::Import(args) => annex::cmd::import::run(args),
     };
     ExitCode::from(code)
+}
+
+/// mimalloc's defaults suit long-running servers: freed memory stays
+/// committed for a second, and arenas are committed whole. A build frees
+/// each page's context and output once it is written, so with the defaults
+/// a 10,000-meeting build peaked at about 255 MiB resident, against 222 MiB
+/// with freed pages handed back after 1 ms and arenas committed as used, at
+/// no measurable cost in time (bench/RESULTS.md).
+fn tune_allocator() {
+    // SAFETY: sets process-wide options, which mimalloc allows at any time
+    // (they are plain values, read when used); allocates nothing.
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1);
+        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    }
+}
+
+/// Runs [`tune_allocator`] before `main`, as a C constructor: mimalloc
+/// reserves its first arena at the first allocation, which Rust's runtime
+/// makes before `main`, and the commit option only applies to arenas
+/// reserved after it is set.
+#[cfg(target_os = "linux")]
+#[used]
+#[link_section = ".init_array"]
+static TUNE_ALLOCATOR: extern "C" fn() = {
+    extern "C" fn tune() {
+        tune_allocator()
+    }
+    tune
+};
+
+// `mi_option_e` in mimalloc 3's `mimalloc.h`, which libmimalloc-sys builds
+// but does not name (its constants follow mimalloc 2's numbering). The test
+// below checks them against the library's defaults.
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tuned_mimalloc_options_are_the_ones_meant() {
+        let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
+        // The constructor runs in the test binary too.
+        assert_eq!(get(MI_OPTION_ARENA_EAGER_COMMIT), 0);
+        assert_eq!(get(MI_OPTION_PURGE_DELAY), 1);
+        // Options whose defaults are distinctive (options.c) read back as
+        // such at mimalloc 3's numbering, so the two set above are the
+        // ones meant: os_tag 100, max_errors 32, max_segment_reclaim 10.
+        assert_eq!((get(18), get(19), get(21)), (100, 32, 10));
+    }
 }
