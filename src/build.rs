@@ -125,6 +125,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let content = crate::load::load_project(&options.root).map_err(BuildError::Content)?;
     stages.done("load");
     let (mut site, warnings) = crate::resolve::resolve(content).map_err(BuildError::Content)?;
+    // Where each marker is in its file serves `check` and `serve`; the
+    // pages are made from the rendered blocks.
+    site.document_markers = Vec::new();
     stages.done("resolve");
     // The documents' bodies are rendered before the renderer borrows the
     // site, so that their Markdown text can be freed: their pages, the

@@ -98,6 +98,10 @@ pub fn load_project(root: &Path) -> Result<Content, Diagnostics> {
             Err(ds) => diags.extend(ds),
         }
     }
+    // Kept to the end of a build: no spare capacity (an entry is ~1 KB).
+    meetings.shrink_to_fit();
+    documents.shrink_to_fit();
+    press.shrink_to_fit();
 
     match (config, grounds, release) {
         (Some(config), Some(grounds), Some(release)) if !diags.has_errors() => Ok(Content {
