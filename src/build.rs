@@ -13,7 +13,9 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::Site;
-use crate::render::{templates, OutputFile, PageId, RenderOptions, Renderer, ReusedBodies};
+use crate::render::{
+    templates, OutputFile, PageError, PageId, RenderOptions, Renderer, ReusedBodies,
+};
 use crate::write::{self, WriteSummary};
 
 /// What `annex build` was asked to do.
@@ -167,10 +169,13 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         let whole = s.spawn(|| -> Result<PagesDone, BuildError> {
             let mut done = PagesDone::default();
             for id in site_ids {
-                // Kept for the search index, which takes them after the
-                // item pages, so that its input order never varies.
-                let keep = indexer.is_some();
-                done.page(renderer.render_page(id), &stage, keep)?;
+                if indexer.is_some() {
+                    // Kept for the search index, which takes them after
+                    // the item pages, so that its input order never varies.
+                    done.page(renderer.render_page(id), &stage, true)?;
+                } else {
+                    done.stream(&renderer, id, &stage)?;
+                }
             }
             if !done.errors.has_errors() {
                 // The data downloads are streamed to their files, never held whole.
@@ -307,6 +312,42 @@ impl PagesDone {
         }
         Ok(())
     }
+
+    /// Renders page `id` straight into its file, never whole in memory
+    /// (see [`Renderer::render_page_to`]); after an error, into nothing,
+    /// for the page's own errors.
+    fn stream(
+        &mut self,
+        r: &Renderer,
+        id: PageId,
+        stage: &write::Staging,
+    ) -> Result<(), BuildError> {
+        use std::io::Write as _;
+        let path = r.page_path(id);
+        let mut rendered = Ok(());
+        if self.errors.has_errors() {
+            rendered = r.render_page_to(id, &path, &mut std::io::sink());
+        } else {
+            stage
+                .put_with(&path, &mut |file| {
+                    let mut file = std::io::BufWriter::with_capacity(1 << 16, file);
+                    match r.render_page_to(id, &path, &mut file) {
+                        Err(PageError::Write(e)) => return Err(e),
+                        other => rendered = other,
+                    }
+                    file.flush()
+                })
+                .map_err(|e| BuildError::Output(format!("cannot write {path}: {e}")))?;
+        }
+        match rendered {
+            Ok(()) => self.pages += usize::from(path.ends_with(".html")),
+            Err(PageError::Content(d)) => self.errors.extend(d.0),
+            Err(PageError::Write(e)) => {
+                return Err(BuildError::Output(format!("cannot write {path}: {e}")))
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Renders and writes the pages `ids` in parallel, a chunk at a time, each
@@ -320,12 +361,12 @@ fn render_items(
     let mut done = PagesDone::default();
     for chunk in ids.chunks(CHUNK) {
         let write = !done.errors.has_errors();
-        let results: Vec<Result<OutputFile, PageError>> = chunk
+        let results: Vec<Result<OutputFile, ItemError>> = chunk
             .par_iter()
             .map(|&id| {
-                let mut file = renderer.render_page(id).map_err(PageError::Render)?;
+                let mut file = renderer.render_page(id).map_err(ItemError::Render)?;
                 if write {
-                    write_page(stage, &file).map_err(PageError::Write)?;
+                    write_page(stage, &file).map_err(ItemError::Write)?;
                 }
                 if indexer.is_none() {
                     // Written, and wanted by nothing else: free it now
@@ -343,8 +384,8 @@ fn render_items(
                         ix.add(file.path, file.bytes);
                     }
                 }
-                Err(PageError::Write(message)) => return Err(BuildError::Output(message)),
-                Err(PageError::Render(d)) => done.errors.extend(d.0),
+                Err(ItemError::Write(message)) => return Err(BuildError::Output(message)),
+                Err(ItemError::Render(d)) => done.errors.extend(d.0),
             }
         }
     }
@@ -358,8 +399,8 @@ fn write_page(stage: &write::Staging, file: &OutputFile) -> Result<(), String> {
         .map_err(|e| format!("cannot write {}: {e}", file.path))
 }
 
-/// Why one page of a build failed: its template, or writing it.
-enum PageError {
+/// Why one item page of a build failed: its template, or writing it.
+enum ItemError {
     Render(Diagnostics),
     Write(String),
 }

@@ -346,6 +346,40 @@ fn ground_places(documents: &[Body], n_grounds: usize) -> Vec<Vec<Place>> {
     ground_places
 }
 
+/// Why a page could not be rendered into a writer.
+#[derive(Debug)]
+pub enum PageError {
+    /// The template's error, or unknown codes in the page's body.
+    Content(Diagnostics),
+    /// The writer's.
+    Write(std::io::Error),
+}
+
+/// A writer that keeps its first error, so that a failed write is told
+/// apart from a template error (Tera reports both as its own).
+struct KeepError<'w> {
+    inner: &'w mut dyn std::io::Write,
+    error: Option<std::io::Error>,
+}
+
+impl std::io::Write for KeepError<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+    fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        self.inner.write_all(buf).inspect_err(|e| {
+            self.error
+                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
 /// Relative path from a page at `depth` folders below the root to the root.
 pub fn root_for_depth(depth: usize) -> String {
     "../".repeat(depth)
@@ -726,14 +760,40 @@ impl<'s> Renderer<'s> {
     /// codes of a body rendered for it (see [`Renderer::page_body`]).
     pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostics> {
         let path = self.page_path(id);
-        let body = self.page_body(id)?;
-        let (template, context) = pages::context(self, id, &path, body.as_deref());
         let mut bytes = Vec::with_capacity(16 * 1024);
-        self.theme
-            .tera
-            .render_to(template, &context, &mut bytes)
-            .map_err(|e| Diagnostics(vec![self.template_error(template, &e)]))?;
-        Ok(OutputFile { path, bytes })
+        match self.render_page_to(id, &path, &mut bytes) {
+            Ok(()) => Ok(OutputFile { path, bytes }),
+            Err(PageError::Content(d)) => Err(d),
+            // Writing to memory does not fail; kept for completeness.
+            Err(PageError::Write(e)) => Err(Diagnostics(vec![Diagnostic::error(
+                "write",
+                &path,
+                e.to_string(),
+            )])),
+        }
+    }
+
+    /// [`Renderer::render_page`] for the page at `path`, written to `out`
+    /// as it is made: a build streams the pages listing the whole site,
+    /// megabytes each in a large release, straight into their files.
+    pub fn render_page_to(
+        &self,
+        id: PageId,
+        path: &str,
+        out: &mut dyn std::io::Write,
+    ) -> Result<(), PageError> {
+        let body = self.page_body(id).map_err(PageError::Content)?;
+        let (template, context) = pages::context(self, id, path, body.as_deref());
+        let mut out = KeepError {
+            inner: out,
+            error: None,
+        };
+        let rendered = self.theme.tera.render_to(template, &context, &mut out);
+        if let Some(e) = out.error {
+            return Err(PageError::Write(e));
+        }
+        rendered
+            .map_err(|e| PageError::Content(Diagnostics(vec![self.template_error(template, &e)])))
     }
 
     /// The body a meeting or press page shows: the renderer's own, or,

@@ -131,32 +131,23 @@ pub fn site_value(site: &crate::model::Site) -> Value {
     })
 }
 
-/// Summaries of meetings, documents and press items as the pages listing
-/// the whole site show them, per kind, page depth (0: the home page, 1: an
-/// index) and item: each is made on first use and then shared, since a
-/// large release lists the same meeting on its home page, the meetings
-/// index and the participants page. An item's page (depth 2) lists a few
-/// others, each on a few pages: keeping those summaries cost a build of
-/// 10,000 meetings 10 MiB and saved no measurable time.
+/// Summaries of meetings as the pages listing the whole site show them,
+/// per page depth (0: the home page, 1: an index) and meeting: each is made
+/// on first use and then shared, since a large release lists the same
+/// meeting on its home page, the meetings index, the participants page and
+/// the press index. Documents and press items are each listed once at a
+/// depth, and an item's page (depth 2) lists a few others: keeping those
+/// summaries cost a build of 10,000 meetings 20 MiB and saved no
+/// measurable time.
 pub struct Summaries {
-    slots: [[Vec<std::sync::OnceLock<Value>>; 2]; 3],
+    meetings: [Vec<std::sync::OnceLock<Value>>; 2],
 }
 
 impl Summaries {
-    const MEETING: usize = 0;
-    const DOCUMENT: usize = 1;
-    const PRESS: usize = 2;
-
     pub fn new(site: &crate::model::Site) -> Summaries {
-        let c = &site.content;
-        let slots =
-            |n: usize| std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect());
+        let n = site.content.meetings.len();
         Summaries {
-            slots: [
-                slots(c.meetings.len()),
-                slots(c.documents.len()),
-                slots(c.press.len()),
-            ],
+            meetings: std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect()),
         }
     }
 
@@ -199,62 +190,54 @@ impl Page<'_, '_> {
         format!("{}grounds/{}/", self.root, self.r.ground_slugs[g])
     }
 
-    /// The summary of an item kind `kind` at index `i` for this page's
-    /// depth: made once per renderer and shared by every page at that depth
-    /// that lists it (see [`Summaries`]).
-    fn cached(&self, kind: usize, i: usize, make: impl FnOnce() -> Value) -> Value {
-        match Summaries::depth(self.root) {
-            Some(depth) => match self.r.summaries.slots[kind][depth].get(i) {
-                Some(slot) => slot.get_or_init(make).clone(),
-                None => make(),
-            },
-            None => make(),
+    /// Meeting `i`'s summary for this page's depth: made once per renderer
+    /// and shared by every page at that depth listing it (see
+    /// [`Summaries`]).
+    fn meeting_summary(&self, i: usize) -> Value {
+        let slot = Summaries::depth(self.root).and_then(|d| self.r.summaries.meetings[d].get(i));
+        match slot {
+            Some(slot) => slot.get_or_init(|| self.make_meeting_summary(i)).clone(),
+            None => self.make_meeting_summary(i),
         }
     }
 
-    fn meeting_summary(&self, i: usize) -> Value {
-        self.cached(Summaries::MEETING, i, || {
-            let m = &self.r.site.content.meetings[i];
-            tv!({
-                "title": m.meta.title,
-                "url": self.meeting_url(i),
-                "date": human_date(&m.meta.date),
-                "date_iso": m.meta.date,
-                "time": time_range(m),
-                "place": m.meta.place,
-                "request_item": m.meta.request_item,
-                "scope": scope_class(m.meta.scope),
-                "scope_label": scope_label(m.meta.scope),
-                "excluded": m.meta.scope == Scope::Excluded,
-            })
+    fn make_meeting_summary(&self, i: usize) -> Value {
+        let m = &self.r.site.content.meetings[i];
+        tv!({
+            "title": m.meta.title,
+            "url": self.meeting_url(i),
+            "date": human_date(&m.meta.date),
+            "date_iso": m.meta.date,
+            "time": time_range(m),
+            "place": m.meta.place,
+            "request_item": m.meta.request_item,
+            "scope": scope_class(m.meta.scope),
+            "scope_label": scope_label(m.meta.scope),
+            "excluded": m.meta.scope == Scope::Excluded,
         })
     }
 
     fn document_summary(&self, i: usize) -> Value {
-        self.cached(Summaries::DOCUMENT, i, || {
-            let d = &self.r.site.content.documents[i];
-            tv!({
-                "title": d.meta.title,
-                "url": self.document_url(i),
-                "kind": kind_label(d.meta.kind),
-                "date": d.meta.date.as_deref().map(human_date),
-                "pages": d.meta.pages.to_string(),
-                "stats": self.r.document_stats[i],
-            })
+        let d = &self.r.site.content.documents[i];
+        tv!({
+            "title": d.meta.title,
+            "url": self.document_url(i),
+            "kind": kind_label(d.meta.kind),
+            "date": d.meta.date.as_deref().map(human_date),
+            "pages": d.meta.pages.to_string(),
+            "stats": self.r.document_stats[i],
         })
     }
 
     fn press_summary(&self, i: usize) -> Value {
-        self.cached(Summaries::PRESS, i, || {
-            let p = &self.r.site.content.press[i];
-            tv!({
-                "title": press_title(p),
-                "url": self.press_url(i),
-                "outlet": p.meta.outlet,
-                "date": p.meta.date.as_deref().map(human_date),
-                "date_inferred": p.meta.date_inferred.as_ref().map(|d| tv!({"value": human_date_range(&d.value), "reason": d.reason})),
-                "genre": p.meta.genre,
-            })
+        let p = &self.r.site.content.press[i];
+        tv!({
+            "title": press_title(p),
+            "url": self.press_url(i),
+            "outlet": p.meta.outlet,
+            "date": p.meta.date.as_deref().map(human_date),
+            "date_inferred": p.meta.date_inferred.as_ref().map(|d| tv!({"value": human_date_range(&d.value), "reason": d.reason})),
+            "genre": p.meta.genre,
         })
     }
 
