@@ -61,13 +61,22 @@ fn main() -> ExitCode {
 /// each page's context and output once it is written, so with the defaults
 /// a 10,000-meeting build peaked at about 255 MiB resident, against 222 MiB
 /// with freed pages handed back after 1 ms and arenas committed as used, at
-/// no measurable cost in time (bench/RESULTS.md).
+/// no measurable cost in time (bench/RESULTS.md). `MIMALLOC_PURGE_DELAY`
+/// and `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still win.
 fn tune_allocator() {
-    // SAFETY: sets process-wide options, which mimalloc allows at any time
-    // (they are plain values, read when used); allocates nothing.
-    unsafe {
-        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 1);
-        libmimalloc_sys::mi_option_set(MI_OPTION_ARENA_EAGER_COMMIT, 0);
+    for (option, default, tuned) in [
+        (MI_OPTION_PURGE_DELAY, 1000, 1),
+        (MI_OPTION_ARENA_EAGER_COMMIT, 2, 0),
+    ] {
+        // SAFETY: reads and sets process-wide options, which mimalloc
+        // allows at any time (plain values, read when used). The read
+        // takes a `MIMALLOC_*` variable from the environment (mimalloc's
+        // own lookup, which allocates nothing): a value set there is kept.
+        unsafe {
+            if libmimalloc_sys::mi_option_get(option) == default {
+                libmimalloc_sys::mi_option_set(option, tuned);
+            }
+        }
     }
 }
 

@@ -89,11 +89,37 @@ pub struct Passage {
 #[derive(Debug, Clone)]
 pub struct Place {
     pub document: usize,
-    pub anchor: Option<String>,
-    /// `para 12`, `after para 12`, `page 14`.
-    pub label: String,
+    /// The block whose anchor the place links to: the paragraph itself,
+    /// or the nearest anchored block before it; `None`: before any.
+    pub block: Option<usize>,
+    /// The place is after that block's paragraph, not in it.
+    pub after: bool,
     pub page: Option<u32>,
     pub count: usize,
+}
+
+impl Place {
+    /// The element id the place links to in its document's `blocks`.
+    pub fn anchor<'b>(&self, blocks: &'b [Block]) -> Option<&'b str> {
+        self.block.and_then(|b| blocks[b].anchor.as_deref())
+    }
+
+    /// `para 12`, `after para 12`, `page 14`, `start of the document`.
+    pub fn label(&self, blocks: &[Block]) -> String {
+        let Some(b) = self.block.map(|b| &blocks[b]) else {
+            return "start of the document".to_string();
+        };
+        let base = match (b.kind, &b.number) {
+            (BlockKind::PageBreak(n), _) => format!("page {n}"),
+            (_, Some(n)) => format!("para {n}"),
+            _ => b.anchor.clone().unwrap_or_default(),
+        };
+        if self.after {
+            format!("after {base}")
+        } else {
+            base
+        }
+    }
 }
 
 /// Bodies already rendered, by index into the site's content vectors
@@ -306,36 +332,33 @@ fn entries_unknown_codes<M>(
     }
 }
 
-/// Per ground: the places in the documents where it was applied.
+/// Per ground: the places in the documents where it was applied. A place
+/// is a few numbers, its label made when its ground's page is: a large
+/// release has a million of them.
 fn ground_places(documents: &[Body], n_grounds: usize) -> Vec<Vec<Place>> {
     let mut ground_places: Vec<Vec<Place>> = vec![Vec::new(); n_grounds];
     for (d, body) in documents.iter().enumerate() {
-        let mut last: Option<(String, String)> = None;
-        for b in &body.blocks {
-            if let Some(a) = &b.anchor {
-                let label = match (b.kind, &b.number) {
-                    (BlockKind::PageBreak(n), _) => format!("page {n}"),
-                    (_, Some(n)) => format!("para {n}"),
-                    _ => a.clone(),
-                };
-                last = Some((a.clone(), label));
+        // The last block with an anchor, and whether it is a numbered
+        // paragraph (a place in an unnumbered block after it is "after" it).
+        let mut last: Option<(usize, bool)> = None;
+        for (i, b) in body.blocks.iter().enumerate() {
+            if b.anchor.is_some() {
+                let paragraph = !matches!(b.kind, BlockKind::PageBreak(_)) && b.number.is_some();
+                last = Some((i, paragraph));
             }
             for &g in b.groups.iter().flatten() {
-                let (anchor, label) = match (&b.anchor, &last) {
-                    (Some(a), Some((_, l))) if b.number.is_some() => (Some(a.clone()), l.clone()),
-                    (_, Some((a, l))) if l.starts_with("para") => {
-                        (Some(a.clone()), format!("after {l}"))
-                    }
-                    (_, Some((a, l))) => (Some(a.clone()), l.clone()),
-                    (_, None) => (None, "start of the document".to_string()),
+                let (block, after) = match last {
+                    Some((l, _)) if l == i && b.number.is_some() => (Some(l), false),
+                    Some((l, paragraph)) => (Some(l), paragraph),
+                    None => (None, false),
                 };
                 let places = &mut ground_places[g];
                 match places.last_mut() {
-                    Some(p) if p.document == d && p.anchor == anchor => p.count += 1,
+                    Some(p) if p.document == d && p.block == block => p.count += 1,
                     _ => places.push(Place {
                         document: d,
-                        anchor,
-                        label,
+                        block,
+                        after,
                         page: b.page,
                         count: 1,
                     }),

@@ -65,12 +65,15 @@ impl Page<'_, '_> {
                     "title": c.documents[d].meta.title,
                     "url": url,
                     "count": n,
-                    "places": places.iter().map(|p| tv!({
-                        "label": p.label,
-                        "page": p.page,
-                        "count": p.count,
-                        "url": match &p.anchor { Some(a) => format!("{url}#{a}"), None => url.clone() },
-                    })).collect::<Vec<_>>(),
+                    "places": places.iter().map(|p| {
+                        let blocks = &r.documents[d].blocks;
+                        tv!({
+                            "label": p.label(blocks),
+                            "page": p.page,
+                            "count": p.count,
+                            "url": match p.anchor(blocks) { Some(a) => format!("{url}#{a}"), None => url.clone() },
+                        })
+                    }).collect::<Vec<_>>(),
                 })
             })
             .collect();
