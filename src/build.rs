@@ -243,6 +243,8 @@ pub struct Stage {
     pub time: std::time::Duration,
     /// Peak resident memory so far, in bytes (Linux; `None` elsewhere).
     pub peak_rss: Option<u64>,
+    /// Resident memory at the stage's end, in bytes (what it kept).
+    pub rss: Option<u64>,
 }
 
 /// Wall time and memory per stage of a build.
@@ -264,17 +266,18 @@ impl Stages {
         self.list.push(Stage {
             name,
             time: now - self.last,
-            peak_rss: peak_rss(),
+            peak_rss: memory_status("VmHWM:"),
+            rss: memory_status("VmRSS:"),
         });
         self.last = now;
     }
 }
 
-/// The process's peak resident set size so far (`VmHWM`), where the
-/// system reports it.
-fn peak_rss() -> Option<u64> {
+/// A memory figure of this process in bytes, where the system reports it:
+/// `VmHWM:` (peak resident set size so far) or `VmRSS:` (now).
+fn memory_status(key: &str) -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let line = status.lines().find(|l| l.starts_with(key))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kb * 1024)
 }

@@ -430,7 +430,7 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
     assert!(
         stages
             .iter()
-            .all(|l| l.contains(" s ") && l.contains("MiB peak")),
+            .all(|l| l.contains(" s ") && l.contains("MiB peak") && l.contains("MiB after")),
         "{stdout}"
     );
 }

@@ -19,7 +19,7 @@ pub struct Args {
     /// Theme name, a folder under themes/ (default: site.yaml's theme)
     #[arg(long)]
     pub theme: Option<String>,
-    /// Print each stage's wall time and the peak memory at its end
+    /// Print each stage's wall time, and the peak memory so far and the memory held at its end
     #[arg(long)]
     pub timings: bool,
 }
@@ -58,10 +58,12 @@ pub fn run(args: Args) -> u8 {
             );
             if timings {
                 for s in &report.stages {
-                    let rss = s
-                        .peak_rss
-                        .map(|b| format!("{:>6} MiB peak", b >> 20))
-                        .unwrap_or_default();
+                    let rss = match (s.peak_rss, s.rss) {
+                        (Some(peak), Some(now)) => {
+                            format!("{:>6} MiB peak {:>6} MiB after", peak >> 20, now >> 20)
+                        }
+                        _ => String::new(),
+                    };
                     println!("  {:>8.3} s  {rss}  {}", s.time.as_secs_f64(), s.name);
                 }
             }
