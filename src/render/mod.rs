@@ -1,15 +1,16 @@
 //! Render: the resolved site to pages in memory.
 //!
 //! `Renderer::new` does the work every page shares once (each Markdown body
-//! is parsed once, statistics and cross-links are computed once, the theme
-//! is compiled once); `Renderer::render` then turns any set of pages into
-//! bytes in parallel, borrowing the site graph rather than copying it. The
-//! build renders every page; `serve` can re-render just the pages an edit
-//! touches.
+//! is parsed once, see `bodies`; statistics and cross-links are computed
+//! once, the theme is compiled once); `Renderer::render` then turns any set
+//! of pages into bytes in parallel, borrowing the site graph rather than
+//! copying it. The build renders every page, streaming the large ones;
+//! `serve` can re-render just the pages an edit touches.
 //!
 //! Templates get a context computed here (ordering, statistics, links
 //! relative to the page); they hold presentation only.
 
+mod bodies;
 pub mod charts;
 pub mod markdown;
 pub(crate) mod pages;
@@ -17,14 +18,15 @@ pub mod stats;
 pub mod templates;
 pub mod value;
 
-use std::borrow::Cow;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use crate::diagnostics::{line_col, Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{PageRange, Site};
-use markdown::{BadgeContext, Block, BlockKind, Body};
+pub use bodies::{block_html, Place, ReusedBodies};
+use bodies::{ground_places, select_blocks, unknown_codes, Badges};
+use markdown::Body;
 use stats::Stats;
 use templates::Theme;
 
@@ -82,108 +84,6 @@ pub struct Passage {
     pub pages: Option<PageRange>,
     /// Indices into the document's blocks, in order.
     pub blocks: Vec<usize>,
-}
-
-/// A place a ground was applied: a paragraph (or the nearest anchor before
-/// it) of a document.
-#[derive(Debug, Clone)]
-pub struct Place {
-    pub document: usize,
-    /// The block whose anchor the place links to: the paragraph itself,
-    /// or the nearest anchored block before it; `None`: before any.
-    pub block: Option<usize>,
-    /// The place is after that block's paragraph, not in it.
-    pub after: bool,
-    pub page: Option<u32>,
-    pub count: usize,
-}
-
-impl Place {
-    /// The element id the place links to in its document's `blocks`.
-    pub fn anchor<'b>(&self, blocks: &'b [Block]) -> Option<&'b str> {
-        self.block.and_then(|b| blocks[b].anchor.as_deref())
-    }
-
-    /// `para 12`, `after para 12`, `page 14`, `start of the document`.
-    pub fn label(&self, blocks: &[Block]) -> String {
-        let Some(b) = self.block.map(|b| &blocks[b]) else {
-            return "start of the document".to_string();
-        };
-        let base = match (b.kind, &b.number) {
-            (BlockKind::PageBreak(n), _) => format!("page {n}"),
-            (_, Some(n)) => format!("para {n}"),
-            _ => b.anchor.clone().unwrap_or_default(),
-        };
-        if self.after {
-            format!("after {base}")
-        } else {
-            base
-        }
-    }
-}
-
-/// Bodies already rendered, by index into the site's content vectors
-/// (`None`, or a shorter vector: render it), for [`Renderer::new_reusing`].
-#[derive(Debug, Default)]
-pub struct ReusedBodies {
-    pub documents: Vec<Option<Body>>,
-    pub meetings: Vec<Option<Body>>,
-    pub press: Vec<Option<Body>>,
-    pub letter: Option<Body>,
-    /// Meeting and press bodies are left to their own pages, which render
-    /// them when they are made (see [`Renderer::page_body`]). A build sets
-    /// this: each such body is shown on one page only, so keeping them all
-    /// rendered is memory for nothing (about a fifth of a large build's).
-    pub at_page: bool,
-}
-
-impl ReusedBodies {
-    /// Every body of `site` rendered (those in `self` kept), and checked
-    /// for codes the grounds table lacks, with their places in the text;
-    /// with `at_page`, the documents' and the cover letter's only.
-    pub fn render_all(self, site: &Site) -> Result<ReusedBodies, Diagnostics> {
-        let content = &site.content;
-        let badges = Badges::new(site);
-        let cx = badges.context(site);
-        let deep = root_for_depth(2);
-        let ReusedBodies {
-            documents,
-            meetings,
-            press,
-            letter,
-            at_page,
-        } = self;
-        let render = |text: &str| markdown::render_body(text, &cx, &deep);
-        let documents = render_entries(&content.documents, documents, &render);
-        let (meetings, press) = if at_page {
-            (Vec::new(), Vec::new())
-        } else {
-            (
-                render_entries(&content.meetings, meetings, &render),
-                render_entries(&content.press, press, &render),
-            )
-        };
-        let letter =
-            letter.unwrap_or_else(|| markdown::render_body(&content.release.body, &cx, ""));
-
-        let mut diags = Diagnostics::default();
-        entries_unknown_codes(&content.documents, &documents, &mut diags);
-        entries_unknown_codes(&content.meetings, &meetings, &mut diags);
-        entries_unknown_codes(&content.press, &press, &mut diags);
-        let r = &content.release;
-        unknown_codes(&r.path, &r.body, r.body_line, &letter, &mut diags);
-        if diags.has_errors() {
-            diags.sort();
-            return Err(diags);
-        }
-        Ok(ReusedBodies {
-            documents,
-            meetings,
-            press,
-            letter: Some(letter),
-            at_page,
-        })
-    }
 }
 
 /// Everything pages share, computed once per build.
@@ -250,123 +150,6 @@ pub struct Parts {
     pub meeting_stats: Vec<Stats>,
     pub claim_backlinks:
         Option<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
-}
-
-/// What a body's badges are made with.
-struct Badges {
-    slugs: Vec<String>,
-    lookup: HashMap<String, usize>,
-    default_act: String,
-}
-
-impl Badges {
-    fn new(site: &Site) -> Badges {
-        let content = &site.content;
-        Badges {
-            slugs: content
-                .grounds
-                .iter()
-                .map(|g| crate::grounds::ground_slug(&g.code))
-                .collect(),
-            lookup: crate::grounds::index(&content.grounds),
-            default_act: content.release.meta.act.clone().unwrap_or_default(),
-        }
-    }
-
-    fn context<'a>(&'a self, site: &'a Site) -> BadgeContext<'a> {
-        BadgeContext {
-            grounds: &site.content.grounds,
-            lookup: &self.lookup,
-            slugs: &self.slugs,
-            default_act: &self.default_act,
-        }
-    }
-}
-
-/// Adds an error for each code in `b` that the grounds table lacks.
-fn unknown_codes(
-    path: &std::path::Path,
-    body: &str,
-    body_line: usize,
-    b: &Body,
-    diags: &mut Diagnostics,
-) {
-    for u in &b.unknown {
-        let (line, col) = line_col(body, u.offset);
-        diags.push(
-            Diagnostic::error(
-                "unknown-code",
-                path,
-                format!("unknown withholding code `{}`", u.printed),
-            )
-            .at(line + body_line.saturating_sub(1), col)
-            .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
-        );
-    }
-}
-
-/// The bodies of `entries`: those in `done`, the others rendered, in parallel.
-fn render_entries<M: Sync>(
-    entries: &[crate::model::Entry<M>],
-    mut done: Vec<Option<Body>>,
-    render: &(impl Fn(&str) -> Body + Sync),
-) -> Vec<Option<Body>> {
-    done.resize_with(entries.len(), || None);
-    entries
-        .par_iter()
-        .zip(done)
-        .map(|(e, body)| Some(body.unwrap_or_else(|| render(&e.body))))
-        .collect()
-}
-
-/// [`unknown_codes`] for each of `entries` with its body.
-fn entries_unknown_codes<M>(
-    entries: &[crate::model::Entry<M>],
-    bodies: &[Option<Body>],
-    diags: &mut Diagnostics,
-) {
-    for (e, b) in entries.iter().zip(bodies) {
-        if let Some(b) = b {
-            unknown_codes(&e.path, &e.body, e.body_line, b, diags);
-        }
-    }
-}
-
-/// Per ground: the places in the documents where it was applied. A place
-/// is a few numbers, its label made when its ground's page is: a large
-/// release has a million of them.
-fn ground_places(documents: &[Body], n_grounds: usize) -> Vec<Vec<Place>> {
-    let mut ground_places: Vec<Vec<Place>> = vec![Vec::new(); n_grounds];
-    for (d, body) in documents.iter().enumerate() {
-        // The last block with an anchor, and whether it is a numbered
-        // paragraph (a place in an unnumbered block after it is "after" it).
-        let mut last: Option<(usize, bool)> = None;
-        for (i, b) in body.blocks.iter().enumerate() {
-            if b.anchor.is_some() {
-                let paragraph = !matches!(b.kind, BlockKind::PageBreak(_)) && b.number.is_some();
-                last = Some((i, paragraph));
-            }
-            for &g in b.groups.iter().flatten() {
-                let (block, after) = match last {
-                    Some((l, _)) if l == i && b.number.is_some() => (Some(l), false),
-                    Some((l, paragraph)) => (Some(l), paragraph),
-                    None => (None, false),
-                };
-                let places = &mut ground_places[g];
-                match places.last_mut() {
-                    Some(p) if p.document == d && p.block == block => p.count += 1,
-                    _ => places.push(Place {
-                        document: d,
-                        block,
-                        after,
-                        page: b.page,
-                        count: 1,
-                    }),
-                }
-            }
-        }
-    }
-    ground_places
 }
 
 /// Why a page could not be rendered into a writer.
@@ -819,50 +602,6 @@ impl<'s> Renderer<'s> {
             .map_err(|e| PageError::Content(Diagnostics(vec![self.template_error(template, &e)])))
     }
 
-    /// The body a meeting or press page shows: the renderer's own, or,
-    /// when it keeps none ([`ReusedBodies::at_page`]), rendered now, its
-    /// unknown codes reported as the page's errors. `None` for other pages.
-    pub fn page_body(&self, id: PageId) -> Result<Option<Cow<'_, Body>>, Diagnostics> {
-        let c = &self.site.content;
-        match id {
-            PageId::Meeting(i) => self
-                .entry_body(&self.meeting_bodies, &c.meetings, i)
-                .map(Some),
-            PageId::Press(i) => self.entry_body(&self.press_bodies, &c.press, i).map(Some),
-            _ => Ok(None),
-        }
-    }
-
-    fn entry_body<'a, M>(
-        &'a self,
-        kept: &'a [Body],
-        entries: &[crate::model::Entry<M>],
-        i: usize,
-    ) -> Result<Cow<'a, Body>, Diagnostics> {
-        if let Some(body) = kept.get(i) {
-            return Ok(Cow::Borrowed(body));
-        }
-        let e = &entries[i];
-        let body = markdown::render_body(&e.body, &self.badge_context(), &root_for_depth(2));
-        let mut diags = Diagnostics::default();
-        unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
-        if diags.has_errors() {
-            diags.sort();
-            return Err(diags);
-        }
-        Ok(Cow::Owned(body))
-    }
-
-    /// What badges are made with, from this renderer's grounds.
-    pub fn badge_context(&self) -> BadgeContext<'_> {
-        BadgeContext {
-            grounds: &self.site.content.grounds,
-            lookup: &self.ground_lookup,
-            slugs: &self.ground_slugs,
-            default_act: &self.default_act,
-        }
-    }
-
     fn template_error(&self, template: &str, e: &tera::Error) -> Diagnostic {
         self.theme.render_error(template, e)
     }
@@ -874,154 +613,6 @@ impl<'s> Renderer<'s> {
             self.base_url,
             path.strip_suffix("index.html").unwrap_or(path)
         )
-    }
-
-    /// The HTML of some of a document's blocks. `link` is the document
-    /// page's URL relative to the current page when the blocks are shown
-    /// elsewhere (their numbers then link back, and carry no ids); `None`
-    /// renders them for the document's own page, with anchors.
-    pub fn blocks_html<'b>(
-        &self,
-        blocks: impl IntoIterator<Item = &'b Block>,
-        link: Option<&str>,
-    ) -> String {
-        let mut out = String::new();
-        for b in blocks {
-            block_html(&mut out, b, link, "");
-        }
-        out
-    }
-
-    /// The HTML of an editorial or press body: badges, but no paragraph
-    /// status styling or anchors, which belong to released text only.
-    pub fn prose_html(&self, body: &Body) -> String {
-        let mut out = String::new();
-        for b in &body.blocks {
-            match (b.kind, &b.number) {
-                (BlockKind::Text, Some(n)) => {
-                    out.push_str("<div class=\"para\"><span class=\"para-no\">");
-                    out.push_str(n);
-                    out.push_str("</span><div class=\"para-body\">");
-                    out.push_str(&b.html);
-                    out.push_str("</div></div>\n");
-                }
-                (BlockKind::PageBreak(_), _) => {}
-                _ => {
-                    out.push_str(&b.html);
-                    out.push('\n');
-                }
-            }
-        }
-        out
-    }
-}
-
-/// Blocks of a document for a source reference: pages and paragraphs as
-/// given (an unnumbered block belongs to the numbered paragraph before it),
-/// with the page breaks of the pages they are on.
-fn select_blocks(blocks: &[Block], pages: Option<PageRange>, paragraphs: &[String]) -> Vec<usize> {
-    let has_pages = blocks.iter().any(|b| b.page.is_some());
-    let wanted: Vec<String> = paragraphs
-        .iter()
-        .map(|p| p.trim().trim_end_matches('.').to_string())
-        .collect();
-    let in_pages = |b: &Block| match (pages, has_pages) {
-        (Some(r), true) => b.page.is_some_and(|p| r.contains(p)),
-        _ => true,
-    };
-    if wanted.is_empty() {
-        return (0..blocks.len())
-            .filter(|&i| in_pages(&blocks[i]))
-            .collect();
-    }
-    let mut chosen = vec![false; blocks.len()];
-    let mut current = false;
-    for (i, b) in blocks.iter().enumerate() {
-        match (b.kind, &b.number) {
-            (BlockKind::Text, Some(n)) => current = in_pages(b) && wanted.iter().any(|w| w == n),
-            (BlockKind::Text, None) => {}
-            _ => continue,
-        }
-        chosen[i] = current;
-    }
-    let pages_used: std::collections::BTreeSet<u32> = (0..blocks.len())
-        .filter(|&i| chosen[i])
-        .filter_map(|i| blocks[i].page)
-        .collect();
-    (0..blocks.len())
-        .filter(|&i| {
-            chosen[i]
-                || matches!(blocks[i].kind, BlockKind::PageBreak(n) if pages_used.contains(&n))
-        })
-        .collect()
-}
-
-/// One block's HTML; `extra` (already HTML) goes inside the paragraph,
-/// after its text: the cite control and links to press claims (see `cite`).
-pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) {
-    use std::fmt::Write as _;
-    let href = |anchor: &str| match link {
-        Some(l) => format!("{l}#{anchor}"),
-        None => format!("#{anchor}"),
-    };
-    let id = |out: &mut String| {
-        if let (None, Some(a)) = (link, &b.anchor) {
-            let _ = write!(out, " id=\"{a}\"");
-        }
-    };
-    match b.kind {
-        BlockKind::PageBreak(n) => {
-            out.push_str("<div class=\"page-break\"");
-            id(out);
-            let anchor = b.anchor.clone().unwrap_or_else(|| format!("page-{n}"));
-            let _ = writeln!(
-                out,
-                "><a class=\"page-no\" href=\"{}\"><span class=\"page-word\">Page </span>{n}</a></div>",
-                href(&anchor)
-            );
-        }
-        BlockKind::Heading => {
-            out.push_str(&b.html);
-            out.push('\n');
-        }
-        BlockKind::Text => {
-            let status = b.status.map_or("", |s| s.class());
-            out.push_str("<div class=\"para ");
-            out.push_str(status);
-            out.push('"');
-            id(out);
-            out.push('>');
-            if let Some(n) = &b.number {
-                let anchor = b
-                    .anchor
-                    .clone()
-                    .unwrap_or_else(|| format!("p{}", n.replace('.', "-")));
-                let _ = write!(
-                    out,
-                    "<a class=\"para-no\" href=\"{}\" aria-label=\"Paragraph {n}\">{n}</a>",
-                    href(&anchor)
-                );
-            }
-            out.push_str("<div class=\"para-body\">");
-            // A paragraph withheld in full says so in words, not only by its look.
-            let tag = "<span class=\"status-tag\">Withheld in full</span>";
-            match (b.status, b.html.strip_suffix("</p>")) {
-                (Some(markdown::ParaStatus::WithheldInFull), Some(open)) => {
-                    out.push_str(open);
-                    out.push(' ');
-                    out.push_str(tag);
-                    out.push_str("</p>");
-                }
-                (Some(markdown::ParaStatus::WithheldInFull), None) => {
-                    out.push_str(&b.html);
-                    out.push_str(tag);
-                }
-                _ => out.push_str(&b.html),
-            }
-            out.push_str("</div>");
-            out.push_str(extra);
-            out.push_str("</div>\n");
-        }
     }
 }
 
