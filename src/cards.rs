@@ -104,30 +104,35 @@ where
     let options = std::sync::OnceLock::new();
     let drawn = std::sync::atomic::AtomicUsize::new(0);
     let cached = std::sync::atomic::AtomicUsize::new(0);
-    meetings.par_iter().try_for_each(|&m| {
-        let svg = card_svg(r, m);
-        let key = format!(
-            "{:016x}",
-            fnv1a(&[CACHE_VERSION.as_bytes(), svg.as_bytes()])
-        );
-        let cached_png = cache.join(format!("{key}.png"));
-        if cached_png.is_file() {
-            cached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            return put(card_path(&c.meetings[m]), Card::Cached(cached_png));
-        }
-        let Some(bytes) = rasterise(&svg, options.get_or_init(font_options)) else {
-            return Ok(());
-        };
-        // The cache is an optimisation: a read-only project still builds.
-        if std::fs::create_dir_all(&cache).is_ok() {
-            let tmp = cache.join(format!("{key}.{}.tmp", std::process::id()));
-            if std::fs::write(&tmp, &bytes).is_ok() {
-                let _ = std::fs::rename(&tmp, &cached_png);
+    // Each thread draws into one pixmap (3 MB), cleared between cards,
+    // rather than asking the allocator for a new one per card.
+    meetings.par_iter().try_for_each_init(
+        || None,
+        |pixmap, &m| {
+            let svg = card_svg(r, m);
+            let key = format!(
+                "{:016x}",
+                fnv1a(&[CACHE_VERSION.as_bytes(), svg.as_bytes()])
+            );
+            let cached_png = cache.join(format!("{key}.png"));
+            if cached_png.is_file() {
+                cached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                return put(card_path(&c.meetings[m]), Card::Cached(cached_png));
             }
-        }
-        drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        put(card_path(&c.meetings[m]), Card::Drawn(bytes))
-    })?;
+            let Some(bytes) = rasterise(&svg, options.get_or_init(font_options), pixmap) else {
+                return Ok(());
+            };
+            // The cache is an optimisation: a read-only project still builds.
+            if std::fs::create_dir_all(&cache).is_ok() {
+                let tmp = cache.join(format!("{key}.{}.tmp", std::process::id()));
+                if std::fs::write(&tmp, &bytes).is_ok() {
+                    let _ = std::fs::rename(&tmp, &cached_png);
+                }
+            }
+            drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            put(card_path(&c.meetings[m]), Card::Drawn(bytes))
+        },
+    )?;
     Ok(CardReport {
         drawn: drawn.into_inner(),
         cached: cached.into_inner(),
@@ -144,15 +149,27 @@ fn font_options() -> resvg::usvg::Options<'static> {
     opt
 }
 
-fn rasterise(svg: &str, opt: &resvg::usvg::Options) -> Option<Vec<u8>> {
+/// The card drawn into `pixmap` (made on first use, else cleared) and
+/// encoded as PNG.
+fn rasterise(
+    svg: &str,
+    opt: &resvg::usvg::Options,
+    pixmap: &mut Option<resvg::tiny_skia::Pixmap>,
+) -> Option<Vec<u8>> {
     let tree = resvg::usvg::Tree::from_str(svg, opt).ok()?;
-    let mut pixmap = resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)?;
+    let pixmap = match pixmap {
+        Some(p) => {
+            p.fill(resvg::tiny_skia::Color::TRANSPARENT);
+            p
+        }
+        None => pixmap.insert(resvg::tiny_skia::Pixmap::new(WIDTH, HEIGHT)?),
+    };
     resvg::render(
         &tree,
         resvg::tiny_skia::Transform::default(),
         &mut pixmap.as_mut(),
     );
-    encode(&pixmap)
+    encode(pixmap)
 }
 
 /// The card as an 8-bit indexed PNG. A card holds a few flat colours and

@@ -289,7 +289,7 @@ pub fn page_meta(r: &Renderer, id: PageId) -> Option<Value> {
     }))
 }
 
-fn used(per_ground: &[usize]) -> impl Iterator<Item = usize> + '_ {
+fn used(per_ground: &[u32]) -> impl Iterator<Item = usize> + '_ {
     per_ground
         .iter()
         .enumerate()

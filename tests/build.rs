@@ -384,6 +384,50 @@ fn unknown_codes_in_a_press_text_are_all_reported_and_leave_the_output_alone() {
 }
 
 #[test]
+fn a_site_without_a_description_is_described_by_its_release_and_act() {
+    // The fallback names the release's own Act (or none): annex serves
+    // FOI regimes other than New Zealand's.
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    let yaml = root.join("site.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.starts_with("description:"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    fs::write(&yaml, text).unwrap();
+    let release = root.join("content/release.md");
+    let text = fs::read_to_string(&release).unwrap();
+    fs::write(
+        &release,
+        text.replace(
+            "act: Official Information Act 1982",
+            "act: Freedom of Information Act 2000",
+        ),
+    )
+    .unwrap();
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    let expected = "Ministry of Examples response OIA 1001 to a request under the Freedom of Information Act 2000, annotated.";
+    assert!(home.contains(expected), "{home}");
+    assert!(!home.contains("Official Information Act request"));
+
+    // Without an Act, a plain "information request".
+    let text = fs::read_to_string(&release).unwrap();
+    fs::write(
+        &release,
+        text.replace("act: Freedom of Information Act 2000\n", ""),
+    )
+    .unwrap();
+    build_into(&root, &out, None);
+    let home = fs::read_to_string(out.join("index.html")).unwrap();
+    assert!(home.contains("response OIA 1001 to an information request, annotated."));
+}
+
+#[test]
 fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
     let tmp = tempfile::tempdir().unwrap();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))

@@ -239,7 +239,7 @@ pub fn release(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> io:
             } else {
                 &ground.act
             },
-            uses: r.release_stats.per_ground.get(g).copied().unwrap_or(0),
+            uses: r.release_stats.uses(g),
             participant_uses: r.ground_participant_uses[g].iter().map(|x| x.1).sum(),
             url: r.absolute(&format!("grounds/{}/", r.ground_slugs[g])),
         })

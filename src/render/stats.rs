@@ -12,9 +12,10 @@ pub struct Stats {
     pub released: usize,
     pub partly: usize,
     pub full: usize,
-    /// Code counts per ground, indexed like the grounds table.
+    /// Code counts per ground, indexed like the grounds table (`u32`: one
+    /// of these per document and meeting, each as long as the table).
     #[serde(skip)]
-    pub per_ground: Vec<usize>,
+    pub per_ground: Vec<u32>,
     /// Marker groups (badges).
     pub groups: usize,
 }
@@ -59,9 +60,14 @@ impl Stats {
         self.released + self.partly + self.full
     }
 
+    /// Codes of ground `g` counted.
+    pub fn uses(&self, g: usize) -> usize {
+        self.per_ground.get(g).map_or(0, |&n| n as usize)
+    }
+
     /// Total codes (a group of two codes counts two).
     pub fn codes(&self) -> usize {
-        self.per_ground.iter().sum()
+        self.per_ground.iter().map(|&n| n as usize).sum()
     }
 
     /// Percentage of paragraphs with anything withheld, rounded.

@@ -8,7 +8,7 @@ use super::*;
 impl Page<'_, '_> {
     pub(super) fn grounds(&self) -> Value {
         let c = &self.r.site.content;
-        let total = &self.r.release_stats.per_ground;
+        let total = &self.r.release_stats;
         let mut used = Vec::new();
         let mut unused = Vec::new();
         for (g, ground) in c.grounds.iter().enumerate() {
@@ -16,9 +16,9 @@ impl Page<'_, '_> {
             let v = tv!({
                 "code": ground.code, "label": ground.label, "url": self.ground_url(g),
                 "section": ground.section, "test": test_label(ground.test),
-                "count": total.get(g).copied().unwrap_or(0) + participants,
+                "count": total.uses(g) + participants,
             });
-            if total.get(g).copied().unwrap_or(0) + participants > 0 {
+            if total.uses(g) + participants > 0 {
                 used.push(v);
             } else {
                 unused.push(v);

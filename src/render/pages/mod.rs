@@ -85,8 +85,13 @@ pub fn context(
     let description = description
         .filter(|d| !d.trim().is_empty())
         .unwrap_or_else(|| {
+            // The release's own Act when known: annex serves any regime.
+            let request = match release.act.as_deref().filter(|a| !a.trim().is_empty()) {
+                Some(act) => format!("a request under the {act}"),
+                None => "an information request".to_string(),
+            };
             format!(
-                "{} response {} to an Official Information Act request, annotated.",
+                "{} response {} to {request}, annotated.",
                 release.agency, release.reference
             )
         });
@@ -247,7 +252,7 @@ impl Page<'_, '_> {
         let mut rows: Vec<(usize, usize)> = stats
             .per_ground
             .iter()
-            .copied()
+            .map(|&n| n as usize)
             .enumerate()
             .filter(|(_, n)| *n > 0)
             .collect();
