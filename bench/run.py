@@ -741,7 +741,9 @@ def main():
     sizes = [int(s) for s in args.sizes.split(",") if s]
 
     work, fs, mounted = setup_work(args)
-    res_dir = args.results or os.path.join(HERE, "results", "quick" if args.quick else "full")
+    # Absolute: the timed commands run in the corpus folders, and GNU time
+    # writes its figures beside each command's log.
+    res_dir = os.path.abspath(args.results or os.path.join(HERE, "results", "quick" if args.quick else "full"))
     os.makedirs(res_dir, exist_ok=True)
     logdir = os.path.join(res_dir, "logs")
     os.makedirs(logdir, exist_ok=True)
