@@ -428,6 +428,56 @@ fn a_site_without_a_description_is_described_by_its_release_and_act() {
 }
 
 #[test]
+fn a_build_writes_what_the_in_memory_render_makes_file_for_file() {
+    // `annex build` streams the whole-site pages into their files and
+    // renders meeting and press bodies at their pages; `check` and `serve`
+    // render everything in memory from bodies kept up front. Both must
+    // give the same bytes. Without search, so that the streaming path is
+    // the one taken (the search index wants the pages in memory).
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    let yaml = root.join("site.yaml");
+    let text = fs::read_to_string(&yaml).unwrap();
+    fs::write(&yaml, format!("{text}search: false\n")).unwrap();
+    let out = tmp.path().join("public");
+    build_into(&root, &out, None);
+    let built = snapshot(&out);
+
+    let (site, _) = annex::build::load_site(&root).unwrap();
+    let options = annex::render::RenderOptions {
+        base_url: None,
+        theme: None,
+    };
+    let files = annex::build::render_site(&site, &options).unwrap();
+    assert!(files.iter().any(|f| f.path == "participants/index.html"));
+    assert!(files
+        .iter()
+        .any(|f| f.path.starts_with("meetings/") && f.path != "meetings/index.html"));
+    for f in &files {
+        let on_disk = built
+            .get(&f.path)
+            .unwrap_or_else(|| panic!("{} rendered but not built", f.path));
+        assert!(
+            *on_disk == f.bytes,
+            "{} differs between build and render",
+            f.path
+        );
+    }
+    // The build also writes the theme's own files and cards; nothing it
+    // renders is missing from the in-memory render.
+    for path in built
+        .keys()
+        .filter(|p| p.ends_with(".html") || p.ends_with(".xml"))
+    {
+        assert!(
+            files.iter().any(|f| &f.path == path),
+            "{path} built but not rendered"
+        );
+    }
+}
+
+#[test]
 fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
     let tmp = tempfile::tempdir().unwrap();
     let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
