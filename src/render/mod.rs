@@ -168,18 +168,24 @@ struct KeepError<'w> {
     error: Option<std::io::Error>,
 }
 
-impl std::io::Write for KeepError<'_> {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.inner.write(buf).inspect_err(|e| {
+impl KeepError<'_> {
+    /// `result`, its error (the first only) kept as well.
+    fn keep<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.inspect_err(|e| {
             self.error
                 .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
         })
     }
+}
+
+impl std::io::Write for KeepError<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.keep(result)
+    }
     fn write_all(&mut self, buf: &[u8]) -> std::io::Result<()> {
-        self.inner.write_all(buf).inspect_err(|e| {
-            self.error
-                .get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
-        })
+        let result = self.inner.write_all(buf);
+        self.keep(result)
     }
     fn flush(&mut self) -> std::io::Result<()> {
         self.inner.flush()
