@@ -130,6 +130,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // Where each marker is in its file serves `check` and `serve`; the
     // pages are made from the rendered blocks.
     site.document_markers = Vec::new();
+    // Meeting and press bodies are read again by their pages, the only
+    // place they show, rather than held through the build.
+    let on_disk = crate::render::BodiesOnDisk::take(&mut site.content);
     stages.done("resolve");
     // The documents' bodies are rendered before the renderer borrows the
     // site, so that their Markdown text can be freed: their pages, the
@@ -149,6 +152,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let mut renderer =
         renderer_reusing(&site, &render_options, bodies).map_err(BuildError::Content)?;
+    renderer.bodies_on_disk = on_disk;
     stages.done("prepare (Markdown, statistics, theme)");
     let output = output_dir(&site, options.output.as_deref());
     check_output(&options.root, &output).map_err(BuildError::Output)?;

@@ -77,6 +77,74 @@ impl ReusedBodies {
     }
 }
 
+/// Meeting and press bodies that a build leaves in their files, once
+/// resolve has checked them, and reads again when their pages are made:
+/// each is shown on its own page only, and the Markdown of a large
+/// release's meetings is a sixth of what a build would otherwise hold.
+/// Each body is known by its length and hash at load, so that a file
+/// edited while the build runs fails the build (which leaves the last
+/// output alone) instead of giving a page the rest of the site was not
+/// made from.
+#[derive(Debug, Default)]
+pub struct BodiesOnDisk {
+    meetings: Vec<Fingerprint>,
+    press: Vec<Fingerprint>,
+}
+
+impl BodiesOnDisk {
+    /// Empties the meeting and press bodies of `content`, remembering each.
+    pub fn take(content: &mut crate::model::Content) -> BodiesOnDisk {
+        fn take<M>(entries: &mut [crate::model::Entry<M>]) -> Vec<Fingerprint> {
+            entries
+                .iter_mut()
+                .map(|e| Fingerprint::of(&std::mem::take(&mut e.body)))
+                .collect()
+        }
+        BodiesOnDisk {
+            meetings: take(&mut content.meetings),
+            press: take(&mut content.press),
+        }
+    }
+}
+
+/// A body's length and hash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Fingerprint {
+    len: usize,
+    hash: u64,
+}
+
+impl Fingerprint {
+    fn of(text: &str) -> Fingerprint {
+        use std::hash::Hasher as _;
+        let mut h = rustc_hash::FxHasher::default();
+        h.write(text.as_bytes());
+        Fingerprint {
+            len: text.len(),
+            hash: h.finish(),
+        }
+    }
+
+    /// The file at `path` and where its body starts, if the body is still
+    /// the one fingerprinted.
+    fn read(&self, path: &std::path::Path) -> Result<(usize, String), Diagnostic> {
+        let text = crate::load::read_text(path, path)?;
+        let start = crate::yaml::split(&text)
+            .ok()
+            .map(|s| s.body.as_ptr() as usize - text.as_ptr() as usize)
+            .filter(|&start| Fingerprint::of(&text[start..]) == *self);
+        match start {
+            Some(start) => Ok((start, text)),
+            None => Err(Diagnostic::error(
+                "changed-during-build",
+                path,
+                "the file changed while the site was being built",
+            )
+            .hint("build again (the output folder was left as it was)")),
+        }
+    }
+}
+
 /// What a body's badges are made with.
 pub(super) struct Badges {
     pub(super) slugs: Vec<String>,
@@ -234,15 +302,20 @@ impl Place {
 
 impl Renderer<'_> {
     /// The body a meeting or press page shows: the renderer's own, or,
-    /// when it keeps none ([`ReusedBodies::at_page`]), rendered now, its
-    /// unknown codes reported as the page's errors. `None` for other pages.
+    /// when it keeps none ([`ReusedBodies::at_page`]), rendered now (read
+    /// again from its file when the build left it there, see
+    /// [`BodiesOnDisk`]), its unknown codes reported as the page's errors.
+    /// `None` for other pages.
     pub fn page_body(&self, id: PageId) -> Result<Option<Cow<'_, Body>>, Diagnostics> {
         let c = &self.site.content;
+        let on_disk = &self.bodies_on_disk;
         match id {
             PageId::Meeting(i) => self
-                .entry_body(&self.meeting_bodies, &c.meetings, i)
+                .entry_body(&self.meeting_bodies, &on_disk.meetings, &c.meetings, i)
                 .map(Some),
-            PageId::Press(i) => self.entry_body(&self.press_bodies, &c.press, i).map(Some),
+            PageId::Press(i) => self
+                .entry_body(&self.press_bodies, &on_disk.press, &c.press, i)
+                .map(Some),
             _ => Ok(None),
         }
     }
@@ -250,6 +323,7 @@ impl Renderer<'_> {
     fn entry_body<'a, M>(
         &'a self,
         kept: &'a [Body],
+        on_disk: &[Fingerprint],
         entries: &[crate::model::Entry<M>],
         i: usize,
     ) -> Result<Cow<'a, Body>, Diagnostics> {
@@ -257,9 +331,17 @@ impl Renderer<'_> {
             return Ok(Cow::Borrowed(body));
         }
         let e = &entries[i];
-        let body = markdown::render_body(&e.body, &self.badge_context(), &root_for_depth(2));
+        let read;
+        let text = match on_disk.get(i) {
+            Some(print) => {
+                read = print.read(&e.path).map_err(|d| Diagnostics(vec![d]))?;
+                &read.1[read.0..]
+            }
+            None => e.body.as_str(),
+        };
+        let body = markdown::render_body(text, &self.badge_context(), &root_for_depth(2));
         let mut diags = Diagnostics::default();
-        unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
+        unknown_codes(&e.path, text, e.body_line, &body, &mut diags);
         if diags.has_errors() {
             diags.sort();
             return Err(diags);
@@ -427,5 +509,33 @@ pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) 
             out.push_str(extra);
             out.push_str("</div>\n");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_left_on_disk_is_read_back_only_while_unchanged() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.md");
+        let file = "\u{feff}---\r\ntitle: x\r\n---\r\nBody s6(a).\r\n";
+        std::fs::write(&path, file).unwrap();
+        let print = Fingerprint::of("Body s6(a).\r\n");
+        let (start, text) = print.read(&path).unwrap();
+        assert_eq!(&text[start..], "Body s6(a).\r\n");
+
+        // A front-matter edit leaves the body, and so the page, as built.
+        std::fs::write(&path, file.replace("title: x", "title: y")).unwrap();
+        assert!(print.read(&path).is_ok());
+
+        // A body edit, or a file gone, fails the page with the file named.
+        std::fs::write(&path, file.replace("Body", "Edited body")).unwrap();
+        let changed = print.read(&path).unwrap_err();
+        assert_eq!(changed.code, "changed-during-build");
+        assert_eq!(changed.path, path);
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(print.read(&path).unwrap_err().code, "unreadable");
     }
 }

@@ -24,7 +24,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{PageRange, Site};
-pub use bodies::{block_html, Place, ReusedBodies};
+pub use bodies::{block_html, BodiesOnDisk, Place, ReusedBodies};
 use bodies::{ground_places, select_blocks, unknown_codes, Badges};
 use markdown::Body;
 use stats::Stats;
@@ -107,6 +107,9 @@ pub struct Renderer<'s> {
     /// when the pages render their own (see [`ReusedBodies::at_page`]).
     pub meeting_bodies: Vec<Body>,
     pub press_bodies: Vec<Body>,
+    /// Meeting and press bodies a build left in their files, read again
+    /// by their pages (see [`BodiesOnDisk`]); empty otherwise.
+    pub bodies_on_disk: BodiesOnDisk,
     pub meeting_passages: Vec<Vec<Passage>>,
     pub meeting_stats: Vec<Stats>,
     /// Per ground: places applied, in document order.
@@ -131,8 +134,6 @@ pub struct Renderer<'s> {
         std::sync::OnceLock<Vec<std::collections::BTreeMap<usize, Vec<crate::compare::Backlink>>>>,
     /// The site's title, language and release, as every page's `site`.
     pub site_value: value::Value,
-    /// Meeting, document and press summaries, made once and shared.
-    pub summaries: pages::Summaries,
 }
 
 /// The work of a renderer that outlives it in `serve` (see
@@ -414,7 +415,6 @@ impl<'s> Renderer<'s> {
         }
         Renderer {
             site_value: pages::site_value(site),
-            summaries: pages::Summaries::new(site),
             site,
             item_text,
             item_meetings,
@@ -430,6 +430,7 @@ impl<'s> Renderer<'s> {
             letter: parts.letter,
             meeting_bodies: parts.meeting_bodies,
             press_bodies: parts.press_bodies,
+            bodies_on_disk: BodiesOnDisk::default(),
             meeting_passages: parts.meeting_passages,
             meeting_stats: parts.meeting_stats,
             ground_places: parts.ground_places,

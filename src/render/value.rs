@@ -85,7 +85,12 @@ impl ToTera for crate::render::stats::Stats {
 /// A map value with `extra` entries added (or replaced): a shared summary
 /// with a page's own fields, such as a count, beside it.
 pub fn with(base: &Value, extra: &[(&'static str, Value)]) -> Value {
-    let mut map = base.as_map().cloned().unwrap_or_default();
+    let base = base.as_map();
+    // Sized once: a clone would be full, and the first insert double it.
+    let mut map = tera::Map::with_capacity(base.map_or(0, |b| b.len()) + extra.len());
+    if let Some(base) = base {
+        map.extend(base.iter().map(|(k, v)| (k.clone(), v.clone())));
+    }
     for (k, v) in extra {
         map.insert((*k).into(), v.clone());
     }
@@ -97,6 +102,16 @@ pub fn with(base: &Value, extra: &[(&'static str, Value)]) -> Value {
 /// [`ToTera`] as a leaf.
 #[macro_export]
 macro_rules! tv {
+    (@count) => { 0usize };
+    (@count $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
+        1usize + $crate::tv!(@count $($($rest)*)?)
+    };
+    (@count $key:literal : [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
+        1usize + $crate::tv!(@count $($($rest)*)?)
+    };
+    (@count $key:literal : $value:expr $(, $($rest:tt)*)?) => {
+        1usize + $crate::tv!(@count $($($rest)*)?)
+    };
     (@map $m:ident) => {};
     (@map $m:ident $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
         $m.insert($key.into(), $crate::tv!({ $($inner)* }));
@@ -121,7 +136,9 @@ macro_rules! tv {
     };
     ({ $($body:tt)* }) => {{
         #[allow(unused_mut)]
-        let mut m = tera::Map::new();
+        // Sized for its keys: a build makes millions of these maps, and
+        // one grown by doubling holds up to twice the room it needs.
+        let mut m = tera::Map::with_capacity($crate::tv!(@count $($body)*));
         $crate::tv!(@map m $($body)*);
         tera::Value::from(m)
     }};

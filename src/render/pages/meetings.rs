@@ -13,8 +13,9 @@ impl Page<'_, '_> {
             .meeting_order
             .iter()
             .map(|&m| {
+                // Each meeting once: no use keeping its summary for the page.
                 with(
-                    &self.meeting_summary(m),
+                    &self.make_meeting_summary(m),
                     &[("stats", tv!(self.r.meeting_stats[m]))],
                 )
             })

@@ -41,6 +41,7 @@ pub fn context(
         r,
         root: &root,
         body,
+        summaries: Summaries::default(),
     };
     let (template, title, description, body) = match id {
         PageId::Home => ("home.html", None, r.site.content.config.description.clone(), p.home()),
@@ -136,36 +137,16 @@ pub fn site_value(site: &crate::model::Site) -> Value {
     })
 }
 
-/// Summaries of meetings as the pages listing the whole site show them,
-/// per page depth (0: the home page, 1: an index) and meeting: each is made
-/// on first use and then shared, since a large release lists the same
-/// meeting on its home page, the meetings index, the participants page and
-/// the press index. Documents and press items are each listed once at a
-/// depth, and an item's page (depth 2) lists a few others: keeping those
-/// summaries cost a build of 10,000 meetings 20 MiB and saved no
-/// measurable time.
-pub struct Summaries {
-    meetings: [Vec<std::sync::OnceLock<Value>>; 2],
-}
-
-impl Summaries {
-    pub fn new(site: &crate::model::Site) -> Summaries {
-        let n = site.content.meetings.len();
-        Summaries {
-            meetings: std::array::from_fn(|_| (0..n).map(|_| Default::default()).collect()),
-        }
-    }
-
-    /// The depth of a page whose links start with `root`, when its
-    /// summaries are kept; `None` for an item's page, and for the 404
-    /// page, whose links start from the base path.
-    fn depth(root: &str) -> Option<usize> {
-        match root {
-            "" => Some(0),
-            "../" => Some(1),
-            _ => None,
-        }
-    }
+/// Summaries of meetings made for one page, each on first use and then
+/// shared within the page: the participants page lists a meeting once per
+/// person at it. They are not kept between pages: at 100,000 meetings a
+/// set of them is 230 MB, which a build held to its end when they were
+/// shared by every page at a depth, to save making them again for the
+/// three pages that list most meetings (a few milliseconds at 10,000).
+/// An item's page lists a few others and keeps none.
+#[derive(Default)]
+struct Summaries {
+    meetings: std::sync::OnceLock<Vec<std::sync::OnceLock<Value>>>,
 }
 
 struct Page<'a, 's> {
@@ -173,6 +154,7 @@ struct Page<'a, 's> {
     root: &'a str,
     /// A meeting or press page's rendered body.
     body: Option<&'a Body>,
+    summaries: Summaries,
 }
 
 impl Page<'_, '_> {
@@ -195,15 +177,20 @@ impl Page<'_, '_> {
         format!("{}grounds/{}/", self.root, self.r.ground_slugs[g])
     }
 
-    /// Meeting `i`'s summary for this page's depth: made once per renderer
-    /// and shared by every page at that depth listing it (see
-    /// [`Summaries`]).
+    /// Meeting `i`'s summary, made once for this page when it lists the
+    /// whole site (see [`Summaries`]).
     fn meeting_summary(&self, i: usize) -> Value {
-        let slot = Summaries::depth(self.root).and_then(|d| self.r.summaries.meetings[d].get(i));
-        match slot {
-            Some(slot) => slot.get_or_init(|| self.make_meeting_summary(i)).clone(),
-            None => self.make_meeting_summary(i),
+        // An item's page (two folders deep) lists a few meetings, and the
+        // 404 page (links from the base path) none.
+        if !matches!(self.root, "" | "../") {
+            return self.make_meeting_summary(i);
         }
+        let n = self.r.site.content.meetings.len();
+        self.summaries
+            .meetings
+            .get_or_init(|| (0..n).map(|_| Default::default()).collect())[i]
+            .get_or_init(|| self.make_meeting_summary(i))
+            .clone()
     }
 
     fn make_meeting_summary(&self, i: usize) -> Value {
