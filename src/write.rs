@@ -177,10 +177,41 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            let _ = fs::remove_dir_all(&self.old);
+            remove_tree(&self.old);
         }
         Ok(summary)
     }
+}
+
+/// Deletes the folder `dir` and everything in it, as far as it can, using
+/// every core: a large site's previous output is tens of thousands of
+/// files, and unlinking them one at a time took a sixth of a rebuild
+/// (0.55 of 3.5 s at 10,000 meetings).
+fn remove_tree(dir: &Path) {
+    let mut files = Vec::new();
+    let mut folders = Vec::new();
+    // Not even the folder itself is followed if it is a link: only the
+    // link goes.
+    let walk = walkdir::WalkDir::new(dir).follow_root_links(false);
+    for entry in walk.into_iter().flatten() {
+        if entry.file_type().is_dir() {
+            folders.push((entry.depth(), entry.into_path()));
+        } else {
+            files.push(entry.into_path());
+        }
+    }
+    files.par_iter().for_each(|f| {
+        let _ = fs::remove_file(f);
+    });
+    // The deepest folders first, those of one depth in parallel.
+    folders.sort_by(|a, b| b.0.cmp(&a.0));
+    for level in folders.chunk_by(|a, b| a.0 == b.0) {
+        level.par_iter().for_each(|(_, f)| {
+            let _ = fs::remove_dir(f);
+        });
+    }
+    // Whatever the walk could not see (a folder it may not read).
+    let _ = fs::remove_dir_all(dir);
 }
 
 /// A writer that counts the bytes written through it.
@@ -249,6 +280,36 @@ mod tests {
             path: path.into(),
             bytes: text.as_bytes().to_vec(),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn removing_a_tree_deletes_links_but_never_what_they_point_to() {
+        let tmp = tempfile::tempdir().unwrap();
+        let keep = tmp.path().join("elsewhere");
+        fs::create_dir_all(keep.join("inner")).unwrap();
+        fs::write(keep.join("inner/kept.txt"), "kept").unwrap();
+        let old = tmp.path().join("old");
+        for f in [
+            "index.html",
+            "meetings/a/index.html",
+            "meetings/b/index.html",
+        ] {
+            fs::create_dir_all(old.join(f).parent().unwrap()).unwrap();
+            fs::write(old.join(f), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(&keep, old.join("meetings/link")).unwrap();
+        remove_tree(&old);
+        assert!(!old.exists());
+        // The tree itself a link (an output folder linked elsewhere).
+        let linked = tmp.path().join("linked");
+        std::os::unix::fs::symlink(&keep, &linked).unwrap();
+        remove_tree(&linked);
+        assert!(fs::symlink_metadata(&linked).is_err());
+        assert_eq!(
+            fs::read_to_string(keep.join("inner/kept.txt")).unwrap(),
+            "kept"
+        );
     }
 
     #[test]
