@@ -204,7 +204,7 @@ fn remove_tree(dir: &Path) {
         let _ = fs::remove_file(f);
     });
     // The deepest folders first, those of one depth in parallel.
-    folders.sort_by(|a, b| b.0.cmp(&a.0));
+    folders.sort_by_key(|f| std::cmp::Reverse(f.0));
     for level in folders.chunk_by(|a, b| a.0 == b.0) {
         level.par_iter().for_each(|(_, f)| {
             let _ = fs::remove_dir(f);
