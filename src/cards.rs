@@ -16,6 +16,7 @@ use crate::render::value::{tv, Value};
 use rayon::prelude::*;
 
 use crate::model::{Meeting, Scope};
+use crate::render::charts::Fixed;
 use crate::render::markdown::escape;
 use crate::render::stats::Stats;
 use crate::render::{OutputFile, PageId, Renderer};
@@ -454,7 +455,8 @@ fn hatch(x: f64, y: f64, w: f64, h: f64) -> String {
             continue;
         }
         for (i, (px, py)) in band.iter().enumerate() {
-            let _ = write!(d, "{}{px:.2} {py:.2}", if i == 0 { "M" } else { "L" });
+            let (px, py) = (Fixed(*px, 2), Fixed(*py, 2));
+            let _ = write!(d, "{}{px} {py}", if i == 0 { "M" } else { "L" });
         }
         d.push('Z');
     }

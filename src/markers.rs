@@ -203,6 +203,13 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {
             i += 1;
             continue;
         }
+        // Nor inside a word (as `boundary_before` decides, but in one
+        // comparison: a run-in after `OIA`, `LGOIMA` or `FOIA` follows an
+        // `A`). Most of those bytes in prose are letters within words.
+        if i > 0 && bytes[i - 1].is_ascii_alphanumeric() && bytes[i - 1] != b'A' {
+            i += 1;
+            continue;
+        }
         if let Some(group) = group_at(body, i, false) {
             i = group.span.end;
             out.push(shift(group, offset));

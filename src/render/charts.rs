@@ -12,20 +12,23 @@ use super::stats::{percent, Stats};
 
 const WIDTH: f64 = 640.0;
 
-/// A coordinate with one decimal, as `{:.1}` prints it but without the
-/// float formatter's exact-decimal machinery, which was a measurable share
-/// of a large build (every page carries two charts). Ties round to even.
-struct Tenths(f64);
+/// A coordinate with `.1` decimals (at most 9), as `{:.N}` prints it
+/// but without the float formatter's exact-decimal machinery, which was a
+/// measurable share of a large build (every page carries two charts, every
+/// card a hatched bar). Ties round to even.
+pub(crate) struct Fixed(pub f64, pub u32);
 
-impl std::fmt::Display for Tenths {
+impl std::fmt::Display for Fixed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let t = self.0 * 10.0;
+        let places = self.1.min(9);
+        let scale = 10f64.powi(places as i32);
+        let t = self.0 * scale;
         let mut r = t.round();
         if (t - t.trunc()).abs() == 0.5 {
             // The product is a tie only after rounding; the fused
             // multiply-add gives the sign of the exact difference.
             let half = t.trunc() + 0.5 * t.signum();
-            let d = self.0.mul_add(10.0, -half) * t.signum();
+            let d = self.0.mul_add(scale, -half) * t.signum();
             r = if d > 0.0 {
                 half + 0.5 * t.signum()
             } else if d < 0.0 {
@@ -36,9 +39,31 @@ impl std::fmt::Display for Tenths {
                 r
             };
         }
-        let r = r as i64;
-        let sign = if r < 0 { "-" } else { "" };
-        write!(f, "{sign}{}.{}", r.abs() / 10, r.abs() % 10)
+        // Digits written from the right into a buffer and handed over in
+        // one piece: `write!` with a width cost more than the rounding.
+        let mut n = (r as i64).unsigned_abs();
+        let places = places as usize;
+        let mut buf = [0u8; 32];
+        let mut at = buf.len();
+        let mut written = 0;
+        loop {
+            if written == places && places > 0 {
+                at -= 1;
+                buf[at] = b'.';
+            }
+            at -= 1;
+            buf[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+            written += 1;
+            if n == 0 && written > places {
+                break;
+            }
+        }
+        if self.0.is_sign_negative() {
+            at -= 1;
+            buf[at] = b'-';
+        }
+        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
     }
 }
 
@@ -80,7 +105,7 @@ pub fn paragraph_bars(id: &str, title: &str, rows: &[(String, &Stats)]) -> Strin
         let _ = write!(
             s,
             "<text class=\"label\" x=\"0\" y=\"{}\">{} ({} of {} withheld)</text>",
-            Tenths(y + 14.0),
+            Fixed(y + 14.0, 1),
             escape(&truncate(label, 60)),
             stats.partly + stats.full,
             total
@@ -116,7 +141,7 @@ fn swatch(
     class: &str,
     pattern: Option<&str>,
 ) {
-    let (x, y, w, h) = (Tenths(x), Tenths(y), Tenths(w), Tenths(h));
+    let (x, y, w, h) = (Fixed(x, 1), Fixed(y, 1), Fixed(w, 1), Fixed(h, 1));
     let _ = write!(
         s,
         "<rect class=\"bar-{class}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/>"
@@ -147,12 +172,12 @@ pub fn ground_bars(id: &str, title: &str, rows: &[(String, usize)]) -> String {
         let _ = write!(
             s,
             "<text class=\"label\" x=\"0\" y=\"{}\">{}</text><rect class=\"bar-code\" x=\"{label_w}\" y=\"{}\" width=\"{}\" height=\"14\"/><text class=\"value\" x=\"{}\" y=\"{}\">{n}</text>",
-            Tenths(y + 15.0),
+            Fixed(y + 15.0, 1),
             escape(&truncate(code, 16)),
-            Tenths(y + 4.0),
-            Tenths(w),
-            Tenths(label_w + w + 6.0),
-            Tenths(y + 15.0)
+            Fixed(y + 4.0, 1),
+            Fixed(w, 1),
+            Fixed(label_w + w + 6.0, 1),
+            Fixed(y + 15.0, 1)
         );
     }
     s.push_str("</svg>");
@@ -187,9 +212,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tenths_print_as_the_float_formatter_does() {
+    fn fixed_decimals_print_as_the_float_formatter_does() {
         for x in [
             0.0,
+            -0.04,
+            0.004,
+            0.005,
+            0.015,
+            0.125,
+            507.965,
+            1.005,
             0.04,
             0.05,
             0.15,
@@ -203,7 +235,14 @@ mod tests {
             -1.25,
             1e6 / 3.0,
         ] {
-            assert_eq!(Tenths(x).to_string(), format!("{x:.1}"), "{x}");
+            assert_eq!(Fixed(x, 1).to_string(), format!("{x:.1}"), "{x}");
+            assert_eq!(Fixed(x, 2).to_string(), format!("{x:.2}"), "{x}");
+            assert_eq!(Fixed(x, 0).to_string(), format!("{x:.0}"), "{x}");
+        }
+        // Every hundredth a card's hatch may print, and their neighbours.
+        for k in 0..200_000 {
+            let x = f64::from(k) / 100.0 + 0.005;
+            assert_eq!(Fixed(x, 2).to_string(), format!("{x:.2}"), "{x}");
         }
     }
 
