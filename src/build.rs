@@ -138,7 +138,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // site, so that their Markdown text can be freed: their pages, the
     // meetings quoting them and the data files need only the rendered
     // blocks. A meeting's or press item's body is shown on its own page
-    // only, which renders it (its text kept, the smaller of the two).
+    // only, which reads it again from its file and renders it.
     let bodies = ReusedBodies {
         at_page: true,
         ..ReusedBodies::default()

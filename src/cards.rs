@@ -408,7 +408,9 @@ fn card_svg(r: &Renderer, m: usize) -> String {
             if k > 0 {
                 let (sx, sw) = (tenth(x), tenth(w(k)));
                 svg.push_str(&format!(
-                    "<rect x=\"{sx:.1}\" y=\"{by}\" width=\"{sw:.1}\" height=\"{bh}\" fill=\"{fill}\" stroke=\"#55585e\" stroke-width=\"2\"/>"
+                    "<rect x=\"{}\" y=\"{by}\" width=\"{}\" height=\"{bh}\" fill=\"{fill}\" stroke=\"#55585e\" stroke-width=\"2\"/>",
+                    Fixed(sx, 1),
+                    Fixed(sw, 1)
                 ));
                 // Inset by half the stroke, which stays on top as it did
                 // over the pattern fill this replaces.

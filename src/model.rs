@@ -135,13 +135,17 @@ pub enum GroundTest {
 /// matter and its Markdown body.
 #[derive(Debug, Clone)]
 pub struct Entry<M> {
-    /// Path as given to the loader (relative to the project root when loaded
-    /// from a project), used in every diagnostic.
+    /// Where the file is, as shown in every diagnostic: the project root
+    /// joined with the file's path in it, so relative to the working
+    /// directory when the root is. `build` opens it again by this path to
+    /// read a body it did not keep (see `render::BodiesOnDisk`).
     pub path: PathBuf,
     /// URL slug: the front matter's `slug`, else the file name without `.md`.
     pub slug: String,
     pub meta: M,
-    /// The Markdown body, exactly as in the file (after the closing `---`).
+    /// The Markdown body, exactly as in the file (after the closing `---`);
+    /// empty once a build no longer needs it (`Content::clear_document_bodies`,
+    /// `render::BodiesOnDisk::take`).
     pub body: String,
     /// 1-based line number of the body's first line in the file, so that a
     /// position inside the body maps back to the file.

@@ -238,6 +238,29 @@ fn two_builds_are_byte_identical() {
     );
 }
 
+/// A build reads meeting and press bodies again from their files by the
+/// path it loaded them by, which is relative to the working directory when
+/// `--root` is: the command line's relative root must give the same site.
+#[test]
+fn a_build_from_a_relative_root_reads_its_bodies_back_and_matches_an_absolute_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&fixture(), &tmp.path().join("site"));
+    build_into(&tmp.path().join("site"), &tmp.path().join("absolute"), None);
+    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root", "site", "--output", "relative"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let relative = snapshot(&tmp.path().join("relative"));
+    assert!(relative.keys().any(|k| k.starts_with("meetings/")));
+    assert_eq!(relative, snapshot(&tmp.path().join("absolute")));
+}
+
 #[test]
 fn a_sub_path_build_keeps_every_link_under_the_sub_path() {
     let tmp = tempfile::tempdir().unwrap();

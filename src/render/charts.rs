@@ -12,17 +12,22 @@ use super::stats::{percent, Stats};
 
 const WIDTH: f64 = 640.0;
 
-/// A coordinate with `.1` decimals (at most 9), as `{:.N}` prints it
+/// A number printed with a fixed count of decimals, as `{:.N}` prints it
 /// but without the float formatter's exact-decimal machinery, which was a
 /// measurable share of a large build (every page carries two charts, every
-/// card a hatched bar). Ties round to even.
+/// card a hatched bar). Ties round to even. Numbers the shortcut cannot
+/// print exactly (not finite, or of 2^52 and more once scaled, or with
+/// more than 9 decimals) go to the formatter.
 pub(crate) struct Fixed(pub f64, pub u32);
 
 impl std::fmt::Display for Fixed {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let places = self.1.min(9);
-        let scale = 10f64.powi(places as i32);
+        let places = self.1;
+        let scale = 10f64.powi(places.min(9) as i32);
         let t = self.0 * scale;
+        if places > 9 || !t.is_finite() || t.abs() >= 4_503_599_627_370_496.0 {
+            return write!(f, "{:.*}", places as usize, self.0);
+        }
         let mut r = t.round();
         if (t - t.trunc()).abs() == 0.5 {
             // The product is a tie only after rounding; the fused
@@ -239,6 +244,17 @@ mod tests {
             assert_eq!(Fixed(x, 2).to_string(), format!("{x:.2}"), "{x}");
             assert_eq!(Fixed(x, 0).to_string(), format!("{x:.0}"), "{x}");
         }
+        for x in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e300,
+            -4.6e15,
+            1e20,
+        ] {
+            assert_eq!(Fixed(x, 2).to_string(), format!("{x:.2}"), "{x}");
+        }
+        assert_eq!(Fixed(0.1, 12).to_string(), format!("{:.12}", 0.1));
         // Every hundredth a card's hatch may print, and their neighbours.
         for k in 0..200_000 {
             let x = f64::from(k) / 100.0 + 0.005;

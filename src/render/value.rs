@@ -1,8 +1,8 @@
 //! Template values: page contexts are built as Tera values directly.
 //!
 //! A Tera 2 value shares its arrays and maps by reference count, so a value
-//! made once (a meeting's summary, the site's details) is put into every
-//! page that shows it without being copied. [`tv!`] builds one with the
+//! made once (the site's details for every page, a meeting's summary for
+//! each place a page lists it) is shared without being copied. [`tv!`] builds one with the
 //! syntax of `serde_json::json!`; each leaf is converted by [`ToTera`], by
 //! reference, so the struct fields it names are never moved out.
 

@@ -48,7 +48,8 @@ impl Page<'_, '_> {
             current
                 .get_or_insert_with(|| (date.clone(), Vec::new()))
                 .1
-                .push(self.meeting_summary(m));
+                // A few meetings, each once: nothing to share.
+                .push(self.make_meeting_summary(m));
         }
         if let Some((d, ms)) = current {
             days.push(tv!({"date": human_day(&d), "date_iso": d, "meetings": ms}));
