@@ -2,9 +2,10 @@
 //!
 //! A Tera 2 value shares its arrays and maps by reference count, so a value
 //! made once (the site's details for every page, a meeting's summary for
-//! each place a page lists it) is shared without being copied. [`tv!`] builds one with the
-//! syntax of `serde_json::json!`; each leaf is converted by [`ToTera`], by
-//! reference, so the struct fields it names are never moved out.
+//! each place a page lists it) is shared without being copied. [`tv!`]
+//! builds one with the syntax of `serde_json::json!`; each leaf is
+//! converted by [`ToTera`], by reference, so the struct fields it names
+//! are never moved out.
 
 pub use tera::Value;
 

@@ -140,10 +140,10 @@ pub fn site_value(site: &crate::model::Site) -> Value {
 /// Summaries of meetings made for one page, each on first use and then
 /// shared within the page: the participants page lists a meeting once per
 /// person at it. They are not kept between pages: at 100,000 meetings a
-/// set of them is 230 MB, which a build held to its end when they were
-/// shared by every page at a depth, to save making them again for the
-/// three pages that list most meetings (a few milliseconds at 10,000).
-/// An item's page lists a few others and keeps none.
+/// set of them is 230 MB, which a build held to its end when every page
+/// at a depth shared one set. An item's page lists a few others and keeps
+/// none; the home page and the meetings index list each meeting once and
+/// make their summaries without this cache.
 #[derive(Default)]
 struct Summaries {
     meetings: std::sync::OnceLock<Vec<std::sync::OnceLock<Value>>>,
