@@ -8,10 +8,17 @@ use std::path::{Path, PathBuf};
 use scraper::{Html, Selector};
 
 mod common;
-use common::{build_into, copy_dir, manifest, snapshot};
+use common::{annex_in, build_into, copy_dir, manifest, snapshot};
 
 fn fixture() -> PathBuf {
     manifest().join("tests/fixtures/site-min")
+}
+
+/// Replaces `from` (which must be there) with `to` in the file at `path`.
+fn replace_in(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).unwrap();
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replace(from, to)).unwrap();
 }
 
 fn html_pages(out: &Path) -> BTreeMap<String, Html> {
@@ -246,11 +253,10 @@ fn a_build_from_a_relative_root_reads_its_bodies_back_and_matches_an_absolute_on
     let tmp = tempfile::tempdir().unwrap();
     copy_dir(&fixture(), &tmp.path().join("site"));
     build_into(&tmp.path().join("site"), &tmp.path().join("absolute"), None);
-    let run = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["build", "--root", "site", "--output", "relative"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
+    let run = annex_in(
+        tmp.path(),
+        &["build", "--root", "site", "--output", "relative"],
+    );
     assert!(
         run.status.success(),
         "{}",
@@ -337,14 +343,11 @@ fn a_broken_file_fails_with_its_location_and_leaves_the_output_alone() {
     let doc = root.join("content/documents/file-note-minister.md");
     let text = fs::read_to_string(&doc).unwrap();
     let line = text.lines().position(|l| l.starts_with("5. ")).unwrap() + 1;
-    fs::write(
+    replace_in(
         &doc,
-        text.replace(
-            "5. The meeting closed on time.",
-            "5. The meeting closed s6(zz) on time.",
-        ),
-    )
-    .unwrap();
+        "5. The meeting closed on time.",
+        "5. The meeting closed s6(zz) on time.",
+    );
 
     let stderr = failed_build(&root, &out, &before);
     let expected = format!("content/documents/file-note-minister.md:{line}:23: error[");
@@ -385,14 +388,11 @@ fn unknown_codes_in_a_press_text_are_all_reported_and_leave_the_output_alone() {
         .position(|l| l.starts_with("He also met"))
         .unwrap()
         + 1;
-    fs::write(
+    replace_in(
         &press,
-        text.replace(
-            "He also met a senator.",
-            "He s6(yy) also met a senator s9(9)(q).",
-        ),
-    )
-    .unwrap();
+        "He also met a senator.",
+        "He s6(yy) also met a senator s9(9)(q).",
+    );
 
     let stderr = failed_build(&root, &out, &before);
     for expected in [
@@ -420,15 +420,11 @@ fn a_site_without_a_description_is_described_by_its_release_and_act() {
         .collect();
     fs::write(&yaml, text).unwrap();
     let release = root.join("content/release.md");
-    let text = fs::read_to_string(&release).unwrap();
-    fs::write(
+    replace_in(
         &release,
-        text.replace(
-            "act: Official Information Act 1982",
-            "act: Freedom of Information Act 2000",
-        ),
-    )
-    .unwrap();
+        "act: Official Information Act 1982",
+        "act: Freedom of Information Act 2000",
+    );
     let out = tmp.path().join("public");
     build_into(&root, &out, None);
     let home = fs::read_to_string(out.join("index.html")).unwrap();
@@ -437,12 +433,7 @@ fn a_site_without_a_description_is_described_by_its_release_and_act() {
     assert!(!home.contains("Official Information Act request"));
 
     // Without an Act, a plain "information request".
-    let text = fs::read_to_string(&release).unwrap();
-    fs::write(
-        &release,
-        text.replace("act: Freedom of Information Act 2000\n", ""),
-    )
-    .unwrap();
+    replace_in(&release, "act: Freedom of Information Act 2000\n", "");
     build_into(&root, &out, None);
     let home = fs::read_to_string(out.join("index.html")).unwrap();
     assert!(home.contains("response OIA 1001 to an information request, annotated."));
