@@ -59,14 +59,16 @@ fn main() -> ExitCode {
 /// mimalloc's defaults suit long-running servers: freed memory stays
 /// committed for a second, and arenas are committed whole. A build frees
 /// each page's context and output once it is written, so with the defaults
-/// a 10,000-meeting build peaked at about 255 MiB resident, against 222 MiB
-/// with freed pages handed back after 1 ms and arenas committed as used.
-/// The 1 ms costs about 7 % more CPU than 20 ms, for 5-12 MiB less
-/// (bench/RESULTS.md). `MIMALLOC_PURGE_DELAY` and
-/// `MIMALLOC_ARENA_EAGER_COMMIT` in the environment still win.
+/// a 10,000-meeting build peaked at about 255 MiB resident. Handing freed
+/// pages back after 20 ms and committing arenas as used keeps it near
+/// 160 MiB; a 1 ms delay saved another 5-12 MiB but cost about 7 % more CPU
+/// (each freed page faulted in again), which the build no longer needs to
+/// pay now that it is well under its 200 MiB budget (bench/RESULTS.md).
+/// `MIMALLOC_PURGE_DELAY` and `MIMALLOC_ARENA_EAGER_COMMIT` in the
+/// environment still win.
 fn tune_allocator() {
     for (option, default, tuned) in [
-        (MI_OPTION_PURGE_DELAY, 1000, 1),
+        (MI_OPTION_PURGE_DELAY, 1000, 20),
         (MI_OPTION_ARENA_EAGER_COMMIT, 2, 0),
     ] {
         // SAFETY: reads and sets process-wide options, which mimalloc
@@ -110,7 +112,7 @@ mod tests {
         let get = |o| unsafe { libmimalloc_sys::mi_option_get(o) };
         // The constructor runs in the test binary too.
         assert_eq!(get(MI_OPTION_ARENA_EAGER_COMMIT), 0);
-        assert_eq!(get(MI_OPTION_PURGE_DELAY), 1);
+        assert_eq!(get(MI_OPTION_PURGE_DELAY), 20);
         // Options whose defaults are distinctive (options.c) read back as
         // such at mimalloc 3's numbering, so the two set above are the
         // ones meant: os_tag 100, max_errors 32, max_segment_reclaim 10.

@@ -156,11 +156,13 @@ pub(super) struct Badges {
     pub(super) slugs: Vec<String>,
     pub(super) lookup: HashMap<String, usize>,
     pub(super) default_act: String,
+    pub(super) names: Vec<String>,
 }
 
 impl Badges {
     pub(super) fn new(site: &Site) -> Badges {
         let content = &site.content;
+        let default_act = content.release.meta.act.clone().unwrap_or_default();
         Badges {
             slugs: content
                 .grounds
@@ -168,7 +170,8 @@ impl Badges {
                 .map(|g| crate::grounds::ground_slug(&g.code))
                 .collect(),
             lookup: crate::grounds::index(&content.grounds),
-            default_act: content.release.meta.act.clone().unwrap_or_default(),
+            names: markdown::escaped_names(&content.grounds, &default_act),
+            default_act,
         }
     }
 
@@ -178,6 +181,7 @@ impl Badges {
             lookup: &self.lookup,
             slugs: &self.slugs,
             default_act: &self.default_act,
+            names: &self.names,
         }
     }
 }
@@ -362,6 +366,7 @@ impl Renderer<'_> {
             lookup: &self.ground_lookup,
             slugs: &self.ground_slugs,
             default_act: &self.default_act,
+            names: &self.ground_names,
         }
     }
 

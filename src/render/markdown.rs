@@ -90,6 +90,17 @@ pub struct BadgeContext<'a> {
     pub slugs: &'a [String],
     /// The Act named in badges when a ground does not name one.
     pub default_act: &'a str,
+    /// Per ground: its [`accessible_name`], escaped for an attribute. The
+    /// same for every badge of the ground, so made once, not per badge.
+    pub names: &'a [String],
+}
+
+/// Every ground's [`accessible_name`], escaped, for [`BadgeContext::names`].
+pub fn escaped_names(grounds: &[Ground], default_act: &str) -> Vec<String> {
+    grounds
+        .iter()
+        .map(|g| escape(&accessible_name(g, default_act)))
+        .collect()
 }
 
 /// Renders a Markdown body. `root` is the relative path from the page the
@@ -345,7 +356,9 @@ fn transform<'t>(
 ) -> Block {
     let mut result: Vec<Event> = Vec::with_capacity(events.len());
     let mut groups = Vec::new();
-    let mut text_chars = 0usize;
+    // Whether any letter or digit is left outside the markers: only that
+    // tells a paragraph withheld in full from one withheld in part.
+    let mut has_text = false;
     // Merged run of text and its source offset.
     let mut run = String::new();
     let mut run_start: Option<usize> = None;
@@ -373,7 +386,7 @@ fn transform<'t>(
             root,
             &mut result,
             &mut groups,
-            &mut text_chars,
+            &mut has_text,
             out,
         );
         match event {
@@ -424,7 +437,7 @@ fn transform<'t>(
             }
             Event::Start(Tag::HtmlBlock) | Event::End(TagEnd::HtmlBlock) => {}
             Event::Code(t) => {
-                text_chars += t.chars().filter(|c| c.is_alphanumeric()).count();
+                has_text = has_text || has_letters(&t);
                 result.push(Event::Code(t));
             }
             other => result.push(other),
@@ -437,16 +450,16 @@ fn transform<'t>(
         root,
         &mut result,
         &mut groups,
-        &mut text_chars,
+        &mut has_text,
         out,
     );
 
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, result.into_iter());
     let status = match kind {
-        BlockKind::Text if groups.is_empty() && text_chars == 0 => None,
+        BlockKind::Text if groups.is_empty() && !has_text => None,
         BlockKind::Text if groups.is_empty() => Some(ParaStatus::Released),
-        BlockKind::Text if text_chars == 0 => Some(ParaStatus::WithheldInFull),
+        BlockKind::Text if !has_text => Some(ParaStatus::WithheldInFull),
         BlockKind::Text => Some(ParaStatus::PartlyWithheld),
         _ => None,
     };
@@ -469,7 +482,7 @@ fn flush_run<'t>(
     root: &str,
     result: &mut Vec<Event<'t>>,
     groups: &mut Vec<Vec<usize>>,
-    text_chars: &mut usize,
+    has_text: &mut bool,
     out: &mut Body,
 ) {
     let Some(offset) = run_start.take() else {
@@ -479,7 +492,7 @@ fn flush_run<'t>(
     let mut at = 0;
     for group in markers::scan(&text) {
         let before = &text[at..group.span.start];
-        *text_chars += before.chars().filter(|c| c.is_alphanumeric()).count();
+        *has_text = *has_text || has_letters(before);
         if !before.is_empty() {
             result.push(Event::Text(CowStr::from(before.to_string())));
         }
@@ -516,10 +529,15 @@ fn flush_run<'t>(
         at = group.span.end;
     }
     let rest = &text[at..];
-    *text_chars += rest.chars().filter(|c| c.is_alphanumeric()).count();
+    *has_text = *has_text || has_letters(rest);
     if !rest.is_empty() {
         result.push(Event::Text(CowStr::from(rest.to_string())));
     }
+}
+
+/// Whether `s` has a letter or digit (in any script).
+fn has_letters(s: &str) -> bool {
+    s.chars().any(char::is_alphanumeric)
 }
 
 /// One code of a badge: a link to the ground's page whose accessible name
@@ -527,14 +545,9 @@ fn flush_run<'t>(
 /// statute's wording, defined once in `assets/grounds.css`, shows as a
 /// tooltip on hover and keyboard focus.
 fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: &str) {
-    let ground = &cx.grounds[g];
     // The accessible name reads the ground in full and ends with the code as
     // shown (outside brackets, which checkers ignore), so speech-input users
     // can still say what they see (WCAG 2.5.3).
-    let name = format!(
-        "{}; printed as {shown}",
-        accessible_name(ground, cx.default_act)
-    );
     out.push_str("<span class=\"code\"><a class=\"g-");
     out.push_str(&cx.slugs[g]);
     out.push_str("\" href=\"");
@@ -542,7 +555,9 @@ fn badge_code(out: &mut String, shown: &str, g: usize, cx: &BadgeContext, root: 
     out.push_str("grounds/");
     out.push_str(&cx.slugs[g]);
     out.push_str("/\" aria-label=\"");
-    escape_into(out, &name);
+    out.push_str(&cx.names[g]);
+    out.push_str("; printed as ");
+    escape_into(out, shown);
     out.push_str("\">");
     escape_into(out, shown);
     out.push_str("</a></span>");
@@ -669,6 +684,7 @@ mod tests {
             lookup: &lookup,
             slugs: &slugs,
             default_act: "",
+            names: &escaped_names(&grounds, ""),
         };
         render_body(text, &cx, "../../")
     }

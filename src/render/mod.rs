@@ -97,6 +97,8 @@ pub struct Renderer<'s> {
     pub ground_slugs: Vec<String>,
     pub ground_lookup: HashMap<String, usize>,
     pub default_act: String,
+    /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
+    pub ground_names: Vec<String>,
     /// Per document: its body, rendered for a page two levels deep.
     pub documents: Vec<Body>,
     pub document_stats: Vec<Stats>,
@@ -424,6 +426,7 @@ impl<'s> Renderer<'s> {
             ground_slugs: badges.slugs,
             ground_lookup: badges.lookup,
             default_act: badges.default_act,
+            ground_names: badges.names,
             documents: parts.documents,
             document_stats: parts.document_stats,
             release_stats: parts.release_stats,
