@@ -210,12 +210,46 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {
             i += 1;
             continue;
         }
+        if !may_start(bytes, i) {
+            i += 1;
+            continue;
+        }
         if let Some(group) = group_at(body, i, false) {
             i = group.span.end;
             out.push(shift(group, offset));
         } else {
             i += 1;
         }
+    }
+}
+
+/// Whether a group in prose (not lenient) can start at `i`, judged by the
+/// next byte or two: what `code_at` and the bracket rule need at least.
+/// Prose is full of words starting with these letters (`stakeholders`,
+/// `of`, `noted`, `by`); this turns them away before any parsing.
+fn may_start(b: &[u8], i: usize) -> bool {
+    let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
+    match b[i] {
+        b'[' => true,
+        // `s6(a)`, `s.9(2)(a)`, `s 9(2)(a)`, `s. 9(2)(a)`: a digit after
+        // the optional dot and space (`parse_code`).
+        b's' | b'S' => {
+            let mut k = 1;
+            if next(k) == b'.' {
+                k += 1;
+            }
+            if next(k) == b' ' {
+                k += 1;
+            }
+            next(k).is_ascii_digit()
+        }
+        // `Out of scope`, `Not in scope` (`parse_scope`).
+        b'o' | b'O' => matches!(next(1), b'u' | b'U'),
+        b'n' | b'N' => matches!(next(1), b'o' | b'O'),
+        // `b6`, `b(6)` and `(b)(6)`, `(b) (6)` (`parse_foia`).
+        b'b' => next(1) == b'(' || next(1).is_ascii_digit(),
+        b'(' => next(1) == b'b',
+        _ => false,
     }
 }
 
@@ -690,6 +724,39 @@ mod tests {
         assert_eq!(paragraph_number("2024 was"), None);
         assert_eq!(paragraph_number("6(a): to avoid"), None);
         assert_eq!(paragraph_number("The PM"), None);
+    }
+
+    #[test]
+    fn may_start_turns_away_only_what_cannot_start_a_group() {
+        // Random lines of code-like fragments: wherever `may_start` says
+        // no, parsing a group there finds nothing either, so the shortcut
+        // never changes what `scan` finds.
+        let parts = [
+            "s", "S", ".", " ", "9", "6", "47", "F", "(2)", "(a)", "(g)", "(i)", "(b)", "b", "b7C",
+            "b(6)", "Out of scope", "not in scope", "NOT", "o", "on", "n", "N", "[", "]", ",", "and ",
+            "; ", "OIA", "section ", "(", ")", "x", "ā", "\u{feff}", "of", "by",
+        ];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        for _ in 0..20_000 {
+            let len = 1 + (next() % 12) as usize;
+            let line: String = (0..len)
+                .map(|_| parts[(next() % parts.len() as u64) as usize])
+                .collect();
+            for i in (0..line.len()).filter(|&i| line.is_char_boundary(i)) {
+                if !may_start(line.as_bytes(), i) {
+                    assert_eq!(group_at(&line, i, false), None, "{line:?} at {i}");
+                    checked += 1;
+                }
+            }
+        }
+        assert!(checked > 100_000);
     }
 
     #[test]
