@@ -576,7 +576,9 @@ impl<'s> Renderer<'s> {
     /// codes of a body rendered for it (see [`Renderer::page_body`]).
     pub fn render_page(&self, id: PageId) -> Result<OutputFile, Diagnostics> {
         let path = self.page_path(id);
-        let mut bytes = Vec::with_capacity(16 * 1024);
+        // The default theme's item pages are 15-25 KB: room for one
+        // without growing (each doubling copies what is written so far).
+        let mut bytes = Vec::with_capacity(32 * 1024);
         match self.render_page_to(id, &path, &mut bytes) {
             Ok(()) => Ok(OutputFile { path, bytes }),
             Err(PageError::Content(d)) => Err(d),
