@@ -635,8 +635,19 @@ pub fn escape_into(out: &mut String, s: &str) {
 /// Hands `s` to `put` in runs: the text between special characters whole,
 /// and each special character's entity.
 pub fn escape_runs(s: &str, mut put: impl FnMut(&str)) {
-    let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
+    let bytes = s.as_bytes();
+    let (mut run, mut i) = (0, 0);
+    while i < bytes.len() {
+        // Most text has nothing to escape: pass over it eight bytes at a
+        // time (every value, attribute and page goes through here).
+        while let Some(word) = bytes.get(i..i + 8) {
+            if has_special(u64::from_le_bytes(word.try_into().unwrap_or_default())) {
+                break;
+            }
+            i += 8;
+        }
+        let Some(&b) = bytes.get(i) else { break };
+        i += 1;
         let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
@@ -645,11 +656,22 @@ pub fn escape_runs(s: &str, mut put: impl FnMut(&str)) {
             b'\'' => "&#39;",
             _ => continue,
         };
-        put(&s[run..i]);
+        put(&s[run..i - 1]);
         put(entity);
-        run = i + 1;
+        run = i;
     }
     put(&s[run..]);
+}
+
+/// Whether any of the eight bytes of `word` is one that HTML escapes: for
+/// each, a byte equal to it becomes zero under XOR, and the classic test
+/// for a zero byte finds it.
+fn has_special(word: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGHS: u64 = 0x8080_8080_8080_8080;
+    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let has = |b: u8| zero(word ^ (ONES * u64::from(b)));
+    (has(b'&') | has(b'<') | has(b'>') | has(b'"') | has(b'\'')) != 0
 }
 
 #[cfg(test)]
@@ -749,6 +771,34 @@ mod tests {
             &text[body.unknown[0].offset..body.unknown[0].offset + 5],
             "s6(z)"
         );
+    }
+
+    #[test]
+    fn escape_matches_a_byte_by_byte_escape() {
+        let naive = |s: &str| {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect::<String>()
+        };
+        let alphabet = ['a', ' ', '&', '<', '>', '"', '\'', 'é', '€', '\u{7f}', '\u{80}', '%', '\n'];
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let s: String = (0..len)
+                .map(|k| alphabet[((seed >> (k % 50)) as usize + k * 7) % alphabet.len()])
+                .collect();
+            assert_eq!(escape(&s), naive(&s), "{s:?}");
+        }
     }
 
     #[test]
