@@ -731,11 +731,10 @@ mod tests {
         // Random lines of code-like fragments: wherever `may_start` says
         // no, parsing a group there finds nothing either, so the shortcut
         // never changes what `scan` finds.
-        let parts = [
-            "s", "S", ".", " ", "9", "6", "47", "F", "(2)", "(a)", "(g)", "(i)", "(b)", "b", "b7C",
-            "b(6)", "Out of scope", "not in scope", "NOT", "o", "on", "n", "N", "[", "]", ",", "and ",
-            "; ", "OIA", "section ", "(", ")", "x", "ā", "\u{feff}", "of", "by",
-        ];
+        let parts: Vec<&str> = "s|S|.| |9|6|47|F|(2)|(a)|(g)|(i)|(b)|b|b7C|b(6)|Out of scope|\
+            not in scope|NOT|o|on|n|N|[|]|,|and |; |OIA|section |(|)|x|ā|\u{feff}|of|by"
+            .split('|')
+            .collect();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
         let mut next = || {
             seed ^= seed << 13;

@@ -787,7 +787,9 @@ mod tests {
                 })
                 .collect::<String>()
         };
-        let alphabet = ['a', ' ', '&', '<', '>', '"', '\'', 'é', '€', '\u{7f}', '\u{80}', '%', '\n'];
+        let alphabet = [
+            'a', ' ', '&', '<', '>', '"', '\'', 'é', '€', '\u{7f}', '\u{80}', '%', '\n',
+        ];
         let mut seed = 0x9e37_79b9_7f4a_7c15u64;
         for _ in 0..20_000 {
             seed ^= seed << 13;
