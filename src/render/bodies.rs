@@ -35,7 +35,7 @@ impl ReusedBodies {
     pub fn render_all(self, site: &Site) -> Result<ReusedBodies, Diagnostics> {
         let content = &site.content;
         let badges = Badges::new(site);
-        let cx = badges.context(site);
+        let cx = badges.context();
         let deep = root_for_depth(2);
         let ReusedBodies {
             documents,
@@ -175,12 +175,10 @@ impl Badges {
         }
     }
 
-    pub(super) fn context<'a>(&'a self, site: &'a Site) -> BadgeContext<'a> {
+    pub(super) fn context(&self) -> BadgeContext<'_> {
         BadgeContext {
-            grounds: &site.content.grounds,
             lookup: &self.lookup,
             slugs: &self.slugs,
-            default_act: &self.default_act,
             names: &self.names,
         }
     }
@@ -362,10 +360,8 @@ impl Renderer<'_> {
     /// What badges are made with, from this renderer's grounds.
     pub fn badge_context(&self) -> BadgeContext<'_> {
         BadgeContext {
-            grounds: &self.site.content.grounds,
             lookup: &self.ground_lookup,
             slugs: &self.ground_slugs,
-            default_act: &self.default_act,
             names: &self.ground_names,
         }
     }

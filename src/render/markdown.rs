@@ -83,13 +83,10 @@ pub struct Body {
 
 /// What badges need to know about the site.
 pub struct BadgeContext<'a> {
-    pub grounds: &'a [Ground],
-    /// Canonical code → index into `grounds`.
+    /// Canonical code → index into the site's grounds table.
     pub lookup: &'a HashMap<String, usize>,
     /// Per ground: its page's slug.
     pub slugs: &'a [String],
-    /// The Act named in badges when a ground does not name one.
-    pub default_act: &'a str,
     /// Per ground: its [`accessible_name`], escaped for an attribute. The
     /// same for every badge of the ground, so made once, not per badge.
     pub names: &'a [String],
@@ -702,10 +699,8 @@ mod tests {
             .collect();
         let slugs = vec!["s6-a".to_string(), "s6-b-i".to_string()];
         let cx = BadgeContext {
-            grounds: &grounds,
             lookup: &lookup,
             slugs: &slugs,
-            default_act: "",
             names: &escaped_names(&grounds, ""),
         };
         render_body(text, &cx, "../../")

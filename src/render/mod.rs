@@ -288,7 +288,7 @@ impl<'s> Renderer<'s> {
     ) -> Result<Self, Diagnostics> {
         let content = &site.content;
         let badges = Badges::new(site);
-        let cx = badges.context(site);
+        let cx = badges.context();
         let deep = root_for_depth(2);
         let mut diags = Diagnostics::default();
         for &m in changed {
