@@ -110,6 +110,16 @@ def loadavg():
         return f.read().split()[:3]
 
 
+def mem_available_gib():
+    """MemAvailable: a tmpfs and another program's files in RAM (/dev/shm) shrink it, and a
+    run short of memory gives slow, noisy floors, or an OOM-killed 100k build."""
+    with open("/proc/meminfo") as f:
+        for line in f:
+            if line.startswith("MemAvailable:"):
+                return round(int(line.split()[1]) / 1024 / 1024, 1)
+    return 0.0
+
+
 def build_annex(args):
     if args.annex:
         return os.path.abspath(args.annex)
@@ -586,6 +596,8 @@ def summary(R):
           f"- machine: {m['nproc']} CPUs ({m['cpu']}), {m['mem_gib']} GiB, kernel {m['kernel']}, {m['os']}",
           f"- load average at start {' '.join(R['load_start'])}, at end {' '.join(R['load_end'])}"
           " (1/5/15 min; above ~0.2 means other work shared the CPUs)",
+          f"- memory available at start {R['mem_start']} GiB, at end {R['mem_end']} GiB"
+          " (the 100,000 size needs about 16 GiB: its output on the tmpfs and Hugo's 7 GiB)",
           f"- filesystem: {env['fs']}",
           f"- annex {v['annex_rev']}, {v['rustc']}; {v['hugo']}; python {v['python']}",
           f"- corpus: gen_corpus.py from {v['peers_bench']}, seed {R['args']['seed']}; "
@@ -749,7 +761,12 @@ def main():
     os.makedirs(logdir, exist_ok=True)
     env = {"work": work, "fs": fs}
     R = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "args": vars(args),
-         "env": env, "machine": machine(), "load_start": loadavg(), "sizes": []}
+         "env": env, "machine": machine(), "load_start": loadavg(), "mem_start": mem_available_gib(),
+         "sizes": []}
+    need = 16 if max(sizes, default=0) >= 100_000 else 4
+    if R["mem_start"] < need:
+        log(f"WARNING: only {R['mem_start']} GiB of memory available (this run needs about {need}): "
+            "expect slow, noisy figures or a killed build; free /dev/shm and other tmpfs first")
     try:
         annex_bin = build_annex(args)
         ensure_gnu_time()
@@ -763,6 +780,7 @@ def main():
     finally:
         R["finished"] = dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC")
         R["load_end"] = loadavg()
+        R["mem_end"] = mem_available_gib()
         with open(os.path.join(res_dir, "results.json"), "w") as f:
             json.dump(R, f, indent=1)
         if "versions" in R:
