@@ -210,7 +210,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     stages.done("pages and data files");
     crate::cards::each(&renderer, |path, card| match card {
         crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
-        crate::cards::Card::Cached(file) => stage.link(&path, &file),
+        crate::cards::Card::Cached { file, bytes } => stage.link(&path, &file, bytes),
     })
     .map_err(cannot)?;
     stages.done("cards");

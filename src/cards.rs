@@ -61,7 +61,7 @@ pub fn files_of(r: &Renderer, meetings: &[usize]) -> (Vec<OutputFile>, CardRepor
     let report = each_of(r, meetings, |path, card| {
         let bytes = match card {
             Card::Drawn(bytes) => bytes,
-            Card::Cached(file) => std::fs::read(file)?,
+            Card::Cached { file, .. } => std::fs::read(file)?,
         };
         out.lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -75,10 +75,10 @@ pub fn files_of(r: &Renderer, meetings: &[usize]) -> (Vec<OutputFile>, CardRepor
 }
 
 /// A card for the output: just drawn, or a file in the cache (which a
-/// build links or copies without reading it).
+/// build links or copies without reading it), with its size in bytes.
 pub enum Card {
     Drawn(Vec<u8>),
-    Cached(PathBuf),
+    Cached { file: PathBuf, bytes: u64 },
 }
 
 /// Hands every meeting's card and its output path to `put` as soon as it
@@ -117,9 +117,19 @@ where
                 fnv1a(&[CACHE_VERSION.as_bytes(), svg.as_bytes()])
             );
             let cached_png = cache.join(format!("{key}.png"));
-            if cached_png.is_file() {
+            // One `stat` tells both that the card is cached and its size,
+            // which the build counts without asking the file system again.
+            if let Some(bytes) = std::fs::metadata(&cached_png)
+                .ok()
+                .filter(|m| m.is_file())
+                .map(|m| m.len())
+            {
                 cached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                return put(card_path(&c.meetings[m]), Card::Cached(cached_png));
+                let card = Card::Cached {
+                    file: cached_png,
+                    bytes,
+                };
+                return put(card_path(&c.meetings[m]), card);
             }
             let Some(bytes) = rasterise(&svg, options.get_or_init(font_options), pixmap) else {
                 return Ok(());

@@ -8,7 +8,7 @@
 
 use std::fmt::Write as _;
 
-use crate::render::markdown::{escape, BlockKind};
+use crate::render::markdown::{escape, escape_into, BlockKind};
 use crate::render::{block_html, Renderer};
 
 /// The full text of document `d` for its own page: blocks with anchors,
@@ -32,20 +32,30 @@ pub fn document_text(r: &Renderer, d: usize) -> String {
     );
     cx.insert("document", &doc.meta.title);
     let mut out = String::new();
+    // Reused for every paragraph: a document has hundreds.
+    let (mut extra, mut url, mut text) = (String::new(), String::new(), Vec::new());
     for (i, b) in r.documents[d].blocks.iter().enumerate() {
-        let mut extra = String::new();
+        extra.clear();
         if let (BlockKind::Text, Some(n), Some(a)) = (b.kind, &b.number, &b.anchor) {
+            url.clear();
+            let _ = write!(url, "{page_url}#{a}");
             cx.insert("paragraph", n);
             cx.insert("page", &b.page);
             cx.insert("anchor", a);
-            cx.insert("url", &format!("{page_url}#{a}"));
+            cx.insert("url", &url);
             // A theme without the template (or with a broken one) still
             // gets paragraph anchors; the control is left out.
-            if let Ok(text) = r.theme.tera.render("citation.txt", &cx) {
+            text.clear();
+            let rendered = r.theme.tera.render_to("citation.txt", &cx, &mut text);
+            if let (Ok(()), Ok(text)) = (rendered, std::str::from_utf8(&text)) {
                 let _ = write!(
                     extra,
-                    "<details class=\"cite\"><summary>Cite<span class=\"visually-hidden\"> paragraph {n}</span></summary><p class=\"cite-text\">{}</p><p class=\"cite-link\"><a href=\"#{a}\">Link to paragraph {n}</a></p></details>",
-                    escape(text.trim())
+                    "<details class=\"cite\"><summary>Cite<span class=\"visually-hidden\"> paragraph {n}</span></summary><p class=\"cite-text\">"
+                );
+                escape_into(&mut extra, text.trim());
+                let _ = write!(
+                    extra,
+                    "</p><p class=\"cite-link\"><a href=\"#{a}\">Link to paragraph {n}</a></p></details>"
                 );
             }
             if let Some(claims) = backlinks.get(&i) {

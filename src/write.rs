@@ -138,16 +138,16 @@ impl Staging {
     /// Puts a copy of the file at `source` (outside the output) at `path`:
     /// a hard link where the filesystem allows one, so that a large file
     /// already on disk (a cached image) costs no bytes to write; else a
-    /// copy. Only for files nothing will write to in place.
-    pub fn link(&self, path: &str, source: &Path) -> io::Result<()> {
+    /// copy. Only for files nothing will write to in place. `bytes` is the
+    /// source's size, which the caller has already asked for.
+    pub fn link(&self, path: &str, source: &Path, bytes: u64) -> io::Result<()> {
         self.prepare(path)?;
         let target = self.dir.join(path);
         if fs::hard_link(source, &target).is_err() {
             fs::copy(source, &target)?;
         }
         self.files.fetch_add(1, Ordering::Relaxed);
-        self.bytes
-            .fetch_add(fs::metadata(&target)?.len(), Ordering::Relaxed);
+        self.bytes.fetch_add(bytes, Ordering::Relaxed);
         Ok(())
     }
 
