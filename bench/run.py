@@ -105,6 +105,17 @@ def machine():
             "cpu": cpu, "os": capture(["sh", "-c", ". /etc/os-release && echo $PRETTY_NAME"])}
 
 
+def autogroup():
+    """The kernel's autogroup setting: when on (1), CPU time is shared between sessions
+    first, so another terminal's `nice`d compile still takes a full core from the bench.
+    None where the kernel has no such setting."""
+    try:
+        with open("/proc/sys/kernel/sched_autogroup_enabled") as f:
+            return f.read().strip() == "1"
+    except OSError:
+        return None
+
+
 def loadavg():
     with open("/proc/loadavg") as f:
         return f.read().split()[:3]
@@ -598,6 +609,7 @@ def summary(R):
           " (1/5/15 min; above ~0.2 means other work shared the CPUs)",
           f"- memory available at start {R['mem_start']} GiB, at end {R['mem_end']} GiB"
           " (the 100,000 size needs about 16 GiB: its output on the tmpfs and Hugo's 7 GiB)",
+          f"- kernel autogroup: {dict([(True, 'on (a niced job in another session still takes an equal share)'), (False, 'off'), (None, 'not available')])[R.get('autogroup')]}",
           f"- filesystem: {env['fs']}",
           f"- annex {v['annex_rev']}, {v['rustc']}; {v['hugo']}; python {v['python']}",
           f"- corpus: gen_corpus.py from {v['peers_bench']}, seed {R['args']['seed']}; "
@@ -762,11 +774,15 @@ def main():
     env = {"work": work, "fs": fs}
     R = {"started": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M:%S UTC"), "args": vars(args),
          "env": env, "machine": machine(), "load_start": loadavg(), "mem_start": mem_available_gib(),
-         "sizes": []}
+         "autogroup": autogroup(), "sizes": []}
     need = 16 if max(sizes, default=0) >= 100_000 else 4
     if R["mem_start"] < need:
         log(f"WARNING: only {R['mem_start']} GiB of memory available (this run needs about {need}): "
             "expect slow, noisy figures or a killed build; free /dev/shm and other tmpfs first")
+    if R["autogroup"] and float(R["load_start"][0]) > 0.5:
+        log("WARNING: other work is running and the kernel's autogroup is on, so `nice` does not "
+            "keep it out of the bench's way (each session gets an equal share of the CPUs); "
+            "stop it, or as root: echo 0 > /proc/sys/kernel/sched_autogroup_enabled")
     try:
         annex_bin = build_annex(args)
         ensure_gnu_time()
