@@ -151,12 +151,18 @@ impl Fingerprint {
     }
 }
 
-/// What a body's badges are made with.
-pub(super) struct Badges {
-    pub(super) slugs: Vec<String>,
-    pub(super) lookup: HashMap<String, usize>,
-    pub(super) default_act: String,
-    pub(super) names: Vec<String>,
+/// What a body's badges are made with, from the site's grounds table and
+/// release; the renderer keeps it for the pages and data files that name
+/// a ground too.
+pub struct Badges {
+    /// Per ground: its page's slug.
+    pub slugs: Vec<String>,
+    /// Canonical code → index into the grounds table.
+    pub lookup: HashMap<String, usize>,
+    /// The release's Act, for a ground that names none.
+    pub default_act: String,
+    /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
+    pub names: Vec<String>,
 }
 
 impl Badges {
@@ -175,7 +181,8 @@ impl Badges {
         }
     }
 
-    pub(super) fn context(&self) -> BadgeContext<'_> {
+    /// The borrowed view [`markdown::render_body`] takes.
+    pub fn context(&self) -> BadgeContext<'_> {
         BadgeContext {
             lookup: &self.lookup,
             slugs: &self.slugs,
@@ -347,7 +354,7 @@ impl Renderer<'_> {
             }
             None => &e.body,
         };
-        let body = markdown::render_body(text, &self.badge_context(), &root_for_depth(2));
+        let body = markdown::render_body(text, &self.badges.context(), &root_for_depth(2));
         let mut diags = Diagnostics::default();
         unknown_codes(&e.path, text, e.body_line, &body, &mut diags);
         if diags.has_errors() {
@@ -355,15 +362,6 @@ impl Renderer<'_> {
             return Err(diags);
         }
         Ok(Cow::Owned(body))
-    }
-
-    /// What badges are made with, from this renderer's grounds.
-    pub fn badge_context(&self) -> BadgeContext<'_> {
-        BadgeContext {
-            lookup: &self.ground_lookup,
-            slugs: &self.ground_slugs,
-            names: &self.ground_names,
-        }
     }
 
     /// The HTML of some of a document's blocks. `link` is the document

@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{PageRange, Site};
-pub use bodies::{block_html, BodiesOnDisk, Place, ReusedBodies};
-use bodies::{ground_places, select_blocks, unknown_codes, Badges};
+pub use bodies::{block_html, Badges, BodiesOnDisk, Place, ReusedBodies};
+use bodies::{ground_places, select_blocks, unknown_codes};
 use markdown::Body;
 use stats::Stats;
 use templates::Theme;
@@ -94,11 +94,8 @@ pub struct Renderer<'s> {
     pub base_url: String,
     /// The base URL's path, `/` or `/release/`.
     pub base_path: String,
-    pub ground_slugs: Vec<String>,
-    pub ground_lookup: HashMap<String, usize>,
-    pub default_act: String,
-    /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
-    pub ground_names: Vec<String>,
+    /// The grounds' slugs, lookup and badge names, the release's Act.
+    pub badges: Badges,
     /// Per document: its body, rendered for a page two levels deep.
     pub documents: Vec<Body>,
     pub document_stats: Vec<Stats>,
@@ -423,10 +420,7 @@ impl<'s> Renderer<'s> {
             theme,
             base_url,
             base_path,
-            ground_slugs: badges.slugs,
-            ground_lookup: badges.lookup,
-            default_act: badges.default_act,
-            ground_names: badges.names,
+            badges,
             documents: parts.documents,
             document_stats: parts.document_stats,
             release_stats: parts.release_stats,
@@ -490,7 +484,7 @@ impl<'s> Renderer<'s> {
             PageId::PressIndex => "press/index.html".into(),
             PageId::Press(i) => format!("press/{}/index.html", c.press[i].slug),
             PageId::Grounds => "grounds/index.html".into(),
-            PageId::Ground(i) => format!("grounds/{}/index.html", self.ground_slugs[i]),
+            PageId::Ground(i) => format!("grounds/{}/index.html", self.badges.slugs[i]),
             PageId::Participants => "participants/index.html".into(),
             PageId::Data => "data/index.html".into(),
             PageId::Compare => crate::compare::PAGE_PATH.into(),
