@@ -26,6 +26,10 @@ pub struct ReusedBodies {
     /// this: each such body is shown on one page only, so keeping them all
     /// rendered is memory for nothing (about a fifth of a large build's).
     pub at_page: bool,
+    /// With `at_page`: the meeting and press bodies a build took out of
+    /// the content, which their pages read again from their files (see
+    /// [`BodiesOnDisk`]); empty, the pages render the content's own.
+    pub on_disk: BodiesOnDisk,
 }
 
 impl ReusedBodies {
@@ -43,6 +47,7 @@ impl ReusedBodies {
             press,
             letter,
             at_page,
+            on_disk,
         } = self;
         let render = |text: &str| markdown::render_body(text, &cx, &deep);
         let documents = render_entries(&content.documents, documents, &render);
@@ -73,6 +78,7 @@ impl ReusedBodies {
             press,
             letter: Some(letter),
             at_page,
+            on_disk,
         })
     }
 }

@@ -107,8 +107,8 @@ pub struct Renderer<'s> {
     pub meeting_bodies: Vec<Body>,
     pub press_bodies: Vec<Body>,
     /// Meeting and press bodies a build left in their files, read again
-    /// by their pages (see [`BodiesOnDisk`]); empty otherwise.
-    pub bodies_on_disk: BodiesOnDisk,
+    /// by their pages (see [`ReusedBodies::on_disk`]); empty otherwise.
+    bodies_on_disk: BodiesOnDisk,
     pub meeting_passages: Vec<Vec<Passage>>,
     pub meeting_stats: Vec<Stats>,
     /// Per ground: places applied, in document order.
@@ -250,7 +250,15 @@ impl<'s> Renderer<'s> {
             claim_backlinks: None,
         };
         let all: Vec<usize> = (0..content.meetings.len()).collect();
-        Ok(Self::assemble(site, theme, options, badges, parts, &all))
+        Ok(Self::assemble(
+            site,
+            theme,
+            options,
+            badges,
+            parts,
+            done.on_disk,
+            &all,
+        ))
     }
 
     /// Takes the work this renderer did out of it, for [`Renderer::from_parts`].
@@ -301,7 +309,11 @@ impl<'s> Renderer<'s> {
         if !keep_backlinks {
             parts.claim_backlinks = None;
         }
-        Ok(Self::assemble(site, theme, options, badges, parts, changed))
+        // `serve` keeps the bodies it shows: none is left in its file.
+        let on_disk = BodiesOnDisk::default();
+        Ok(Self::assemble(
+            site, theme, options, badges, parts, on_disk, changed,
+        ))
     }
 
     /// A renderer from bodies and what is computed from the documents, with
@@ -313,6 +325,7 @@ impl<'s> Renderer<'s> {
         options: &RenderOptions,
         badges: Badges,
         mut parts: Parts,
+        bodies_on_disk: BodiesOnDisk,
         redo: &[usize],
     ) -> Self {
         let content = &site.content;
@@ -427,7 +440,7 @@ impl<'s> Renderer<'s> {
             letter: parts.letter,
             meeting_bodies: parts.meeting_bodies,
             press_bodies: parts.press_bodies,
-            bodies_on_disk: BodiesOnDisk::default(),
+            bodies_on_disk,
             meeting_passages: parts.meeting_passages,
             meeting_stats: parts.meeting_stats,
             ground_places: parts.ground_places,

@@ -526,6 +526,7 @@ impl Kept {
             press: take(&content.press, &mut self.press, changed),
             letter: self.letter,
             at_page: false,
+            ..ReusedBodies::default()
         }
     }
 }
