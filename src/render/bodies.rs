@@ -198,7 +198,7 @@ impl Badges {
 }
 
 /// Adds an error for each code in `b` that the grounds table lacks.
-pub(super) fn unknown_codes(
+fn unknown_codes(
     path: &std::path::Path,
     body: &str,
     body_line: usize,
@@ -217,6 +217,21 @@ pub(super) fn unknown_codes(
             .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
         );
     }
+}
+
+/// A meeting's or press item's body, `text` (in the file at `path` from
+/// `body_line` on), rendered for its own page, with an error in `diags`
+/// for each code the grounds table lacks.
+pub(super) fn render_entry_body(
+    cx: &BadgeContext,
+    path: &std::path::Path,
+    text: &str,
+    body_line: usize,
+    diags: &mut Diagnostics,
+) -> Body {
+    let body = markdown::render_body(text, cx, &root_for_depth(2));
+    unknown_codes(path, text, body_line, &body, diags);
+    body
 }
 
 /// The bodies of `entries`: those in `done`, the others rendered, in parallel.
@@ -360,9 +375,14 @@ impl Renderer<'_> {
             }
             None => &e.body,
         };
-        let body = markdown::render_body(text, &self.badges.context(), &root_for_depth(2));
         let mut diags = Diagnostics::default();
-        unknown_codes(&e.path, text, e.body_line, &body, &mut diags);
+        let body = render_entry_body(
+            &self.badges.context(),
+            &e.path,
+            text,
+            e.body_line,
+            &mut diags,
+        );
         if diags.has_errors() {
             diags.sort();
             return Err(diags);

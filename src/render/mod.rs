@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{PageRange, Site};
 pub use bodies::{block_html, Badges, BodiesOnDisk, Place, ReusedBodies};
-use bodies::{ground_places, select_blocks, unknown_codes};
+use bodies::{ground_places, render_entry_body, select_blocks};
 use markdown::Body;
 use stats::Stats;
 use templates::Theme;
@@ -294,13 +294,11 @@ impl<'s> Renderer<'s> {
         let content = &site.content;
         let badges = Badges::new(site);
         let cx = badges.context();
-        let deep = root_for_depth(2);
         let mut diags = Diagnostics::default();
         for &m in changed {
             let e = &content.meetings[m];
-            let body = markdown::render_body(&e.body, &cx, &deep);
-            unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
-            parts.meeting_bodies[m] = body;
+            parts.meeting_bodies[m] =
+                render_entry_body(&cx, &e.path, &e.body, e.body_line, &mut diags);
         }
         if diags.has_errors() {
             diags.sort();
