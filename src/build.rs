@@ -141,6 +141,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // only, which reads it again from its file and renders it.
     let bodies = ReusedBodies {
         at_page: true,
+        on_disk,
         ..ReusedBodies::default()
     }
     .render_all(&site)
@@ -152,7 +153,6 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     };
     let mut renderer =
         renderer_reusing(&site, &render_options, bodies).map_err(BuildError::Content)?;
-    renderer.bodies_on_disk = on_disk;
     stages.done("prepare (Markdown, statistics, theme)");
     let output = output_dir(&site, options.output.as_deref());
     check_output(&options.root, &output).map_err(BuildError::Output)?;

@@ -25,5 +25,6 @@ pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+pub mod text;
 pub mod write;
 pub mod yaml;

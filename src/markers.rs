@@ -227,6 +227,12 @@ fn scan_line(line: &str, offset: usize, out: &mut Vec<Group>) {
 /// next byte or two: what `code_at` and the bracket rule need at least.
 /// Prose is full of words starting with these letters (`stakeholders`,
 /// `of`, `noted`, `by`); this turns them away before any parsing.
+///
+/// It restates what `parse_code`, `parse_scope` and `parse_foia` accept
+/// as a start, so a new notation must be added in both places: there, and
+/// here, or `scan` misses it in prose without a word. The random-line test
+/// `may_start_turns_away_only_what_cannot_start_a_group` is what keeps the
+/// two in step, for the fragments in its list: add the new notation's too.
 fn may_start(b: &[u8], i: usize) -> bool {
     let next = |k: usize| b.get(i + k).copied().unwrap_or(0);
     match b[i] {

@@ -315,7 +315,7 @@ pub fn context(r: &Renderer, root: &str) -> Value {
         .grounds
         .iter()
         .enumerate()
-        .map(|(g, ground)| (ground.code.clone(), serde_json::json!(r.ground_slugs[g])))
+        .map(|(g, ground)| (ground.code.clone(), serde_json::json!(r.badges.slugs[g])))
         .collect();
     let meetings: Vec<Value> = r
         .site

@@ -232,19 +232,19 @@ pub fn release(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> io:
         .enumerate()
         .map(|(g, ground)| GroundOut {
             code: &ground.code,
-            slug: &r.ground_slugs[g],
+            slug: &r.badges.slugs[g],
             section: &ground.section,
             label: &ground.label,
             wording: &ground.wording,
             test: ground.test,
             act: if ground.act.is_empty() {
-                &r.default_act
+                &r.badges.default_act
             } else {
                 &ground.act
             },
             uses: r.release_stats.uses(g),
             participant_uses: r.ground_participant_uses[g].iter().map(|x| x.1).sum(),
-            url: r.absolute(&format!("grounds/{}/", r.ground_slugs[g])),
+            url: r.absolute(&format!("grounds/{}/", r.badges.slugs[g])),
         })
         .collect();
     let meetings = Lazy(|| {

@@ -161,17 +161,7 @@ pub fn plain_text(html: &str) -> String {
         text.push_str(&rest[..next]);
         rest = &rest[next..];
     }
-    let text = unescape(&text);
-    // Whitespace collapsed in one pass (a large release has millions of
-    // paragraphs; a list of words joined took two more allocations each).
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(word);
-    }
-    out
+    crate::text::collapse_whitespace(&unescape(&text))
 }
 
 /// Decodes the entities `markdown::escape` and pulldown-cmark write.

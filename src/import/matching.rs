@@ -9,6 +9,7 @@ use super::documents::{self, SplitDocument};
 use super::schedule;
 use crate::diagnostics::Diagnostic;
 use crate::model::{DocumentKind, PageRange};
+use crate::text::collapse_whitespace;
 
 /// Each document's schedule entries (row, document in the row), its first
 /// page as the schedule gives it, and whether it had no title line of its
@@ -119,7 +120,7 @@ pub fn title_key(title: &str) -> String {
         .strip_prefix("email")
         .map(|r| r.trim_start().trim_start_matches('-').trim_start())
         .unwrap_or(s);
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    collapse_whitespace(s)
 }
 
 pub fn kind_of(title: &str) -> DocumentKind {

@@ -62,7 +62,7 @@ pub fn build(
     for (ri, row) in rows.iter().enumerate() {
         let key = (
             row.item.trim(),
-            row.subject.split_whitespace().collect::<Vec<_>>().join(" "),
+            crate::text::collapse_whitespace(&row.subject),
         );
         match group_of.get(&key) {
             Some(&g) => groups[g].push(ri),

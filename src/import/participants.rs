@@ -194,7 +194,7 @@ pub fn participant(item: &str) -> Participant {
         last = g.span.end;
     }
     rest.push_str(&item[last..]);
-    let rest = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+    let rest = crate::text::collapse_whitespace(&rest);
     let rest = rest.trim().trim_end_matches([',', ';', '.']).trim();
     if rest.is_empty() {
         return Participant {

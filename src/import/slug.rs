@@ -235,7 +235,7 @@ fn strip_parentheticals(text: &str) -> String {
             _ => {}
         }
     }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::text::collapse_whitespace(&out)
 }
 
 /// `File Note: X`, `Email - FORMAL MESSAGE: X` → `X`.

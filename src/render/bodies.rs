@@ -26,6 +26,10 @@ pub struct ReusedBodies {
     /// this: each such body is shown on one page only, so keeping them all
     /// rendered is memory for nothing (about a fifth of a large build's).
     pub at_page: bool,
+    /// With `at_page`: the meeting and press bodies a build took out of
+    /// the content, which their pages read again from their files (see
+    /// [`BodiesOnDisk`]); empty, the pages render the content's own.
+    pub on_disk: BodiesOnDisk,
 }
 
 impl ReusedBodies {
@@ -43,6 +47,7 @@ impl ReusedBodies {
             press,
             letter,
             at_page,
+            on_disk,
         } = self;
         let render = |text: &str| markdown::render_body(text, &cx, &deep);
         let documents = render_entries(&content.documents, documents, &render);
@@ -73,6 +78,7 @@ impl ReusedBodies {
             press,
             letter: Some(letter),
             at_page,
+            on_disk,
         })
     }
 }
@@ -151,12 +157,18 @@ impl Fingerprint {
     }
 }
 
-/// What a body's badges are made with.
-pub(super) struct Badges {
-    pub(super) slugs: Vec<String>,
-    pub(super) lookup: HashMap<String, usize>,
-    pub(super) default_act: String,
-    pub(super) names: Vec<String>,
+/// What a body's badges are made with, from the site's grounds table and
+/// release; the renderer keeps it for the pages and data files that name
+/// a ground too.
+pub struct Badges {
+    /// Per ground: its page's slug.
+    pub slugs: Vec<String>,
+    /// Canonical code → index into the grounds table.
+    pub lookup: HashMap<String, usize>,
+    /// The release's Act, for a ground that names none.
+    pub default_act: String,
+    /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
+    pub names: Vec<String>,
 }
 
 impl Badges {
@@ -175,7 +187,8 @@ impl Badges {
         }
     }
 
-    pub(super) fn context(&self) -> BadgeContext<'_> {
+    /// The borrowed view [`markdown::render_body`] takes.
+    pub fn context(&self) -> BadgeContext<'_> {
         BadgeContext {
             lookup: &self.lookup,
             slugs: &self.slugs,
@@ -185,7 +198,7 @@ impl Badges {
 }
 
 /// Adds an error for each code in `b` that the grounds table lacks.
-pub(super) fn unknown_codes(
+fn unknown_codes(
     path: &std::path::Path,
     body: &str,
     body_line: usize,
@@ -204,6 +217,21 @@ pub(super) fn unknown_codes(
             .hint("add it to `grounds.codes` in site.yaml, or correct the marker"),
         );
     }
+}
+
+/// A meeting's or press item's body, `text` (in the file at `path` from
+/// `body_line` on), rendered for its own page, with an error in `diags`
+/// for each code the grounds table lacks.
+pub(super) fn render_entry_body(
+    cx: &BadgeContext,
+    path: &std::path::Path,
+    text: &str,
+    body_line: usize,
+    diags: &mut Diagnostics,
+) -> Body {
+    let body = markdown::render_body(text, cx, &root_for_depth(2));
+    unknown_codes(path, text, body_line, &body, diags);
+    body
 }
 
 /// The bodies of `entries`: those in `done`, the others rendered, in parallel.
@@ -347,23 +375,19 @@ impl Renderer<'_> {
             }
             None => &e.body,
         };
-        let body = markdown::render_body(text, &self.badge_context(), &root_for_depth(2));
         let mut diags = Diagnostics::default();
-        unknown_codes(&e.path, text, e.body_line, &body, &mut diags);
+        let body = render_entry_body(
+            &self.badges.context(),
+            &e.path,
+            text,
+            e.body_line,
+            &mut diags,
+        );
         if diags.has_errors() {
             diags.sort();
             return Err(diags);
         }
         Ok(Cow::Owned(body))
-    }
-
-    /// What badges are made with, from this renderer's grounds.
-    pub fn badge_context(&self) -> BadgeContext<'_> {
-        BadgeContext {
-            lookup: &self.ground_lookup,
-            slugs: &self.ground_slugs,
-            names: &self.ground_names,
-        }
     }
 
     /// The HTML of some of a document's blocks. `link` is the document

@@ -24,8 +24,8 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::model::{PageRange, Site};
-pub use bodies::{block_html, BodiesOnDisk, Place, ReusedBodies};
-use bodies::{ground_places, select_blocks, unknown_codes, Badges};
+pub use bodies::{block_html, Badges, BodiesOnDisk, Place, ReusedBodies};
+use bodies::{ground_places, render_entry_body, select_blocks};
 use markdown::Body;
 use stats::Stats;
 use templates::Theme;
@@ -94,11 +94,8 @@ pub struct Renderer<'s> {
     pub base_url: String,
     /// The base URL's path, `/` or `/release/`.
     pub base_path: String,
-    pub ground_slugs: Vec<String>,
-    pub ground_lookup: HashMap<String, usize>,
-    pub default_act: String,
-    /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
-    pub ground_names: Vec<String>,
+    /// The grounds' slugs, lookup and badge names, the release's Act.
+    pub badges: Badges,
     /// Per document: its body, rendered for a page two levels deep.
     pub documents: Vec<Body>,
     pub document_stats: Vec<Stats>,
@@ -110,8 +107,8 @@ pub struct Renderer<'s> {
     pub meeting_bodies: Vec<Body>,
     pub press_bodies: Vec<Body>,
     /// Meeting and press bodies a build left in their files, read again
-    /// by their pages (see [`BodiesOnDisk`]); empty otherwise.
-    pub bodies_on_disk: BodiesOnDisk,
+    /// by their pages (see [`ReusedBodies::on_disk`]); empty otherwise.
+    bodies_on_disk: BodiesOnDisk,
     pub meeting_passages: Vec<Vec<Passage>>,
     pub meeting_stats: Vec<Stats>,
     /// Per ground: places applied, in document order.
@@ -253,7 +250,15 @@ impl<'s> Renderer<'s> {
             claim_backlinks: None,
         };
         let all: Vec<usize> = (0..content.meetings.len()).collect();
-        Ok(Self::assemble(site, theme, options, badges, parts, &all))
+        Ok(Self::assemble(
+            site,
+            theme,
+            options,
+            badges,
+            parts,
+            done.on_disk,
+            &all,
+        ))
     }
 
     /// Takes the work this renderer did out of it, for [`Renderer::from_parts`].
@@ -289,13 +294,11 @@ impl<'s> Renderer<'s> {
         let content = &site.content;
         let badges = Badges::new(site);
         let cx = badges.context();
-        let deep = root_for_depth(2);
         let mut diags = Diagnostics::default();
         for &m in changed {
             let e = &content.meetings[m];
-            let body = markdown::render_body(&e.body, &cx, &deep);
-            unknown_codes(&e.path, &e.body, e.body_line, &body, &mut diags);
-            parts.meeting_bodies[m] = body;
+            parts.meeting_bodies[m] =
+                render_entry_body(&cx, &e.path, &e.body, e.body_line, &mut diags);
         }
         if diags.has_errors() {
             diags.sort();
@@ -304,7 +307,11 @@ impl<'s> Renderer<'s> {
         if !keep_backlinks {
             parts.claim_backlinks = None;
         }
-        Ok(Self::assemble(site, theme, options, badges, parts, changed))
+        // `serve` keeps the bodies it shows: none is left in its file.
+        let on_disk = BodiesOnDisk::default();
+        Ok(Self::assemble(
+            site, theme, options, badges, parts, on_disk, changed,
+        ))
     }
 
     /// A renderer from bodies and what is computed from the documents, with
@@ -316,6 +323,7 @@ impl<'s> Renderer<'s> {
         options: &RenderOptions,
         badges: Badges,
         mut parts: Parts,
+        bodies_on_disk: BodiesOnDisk,
         redo: &[usize],
     ) -> Self {
         let content = &site.content;
@@ -423,17 +431,14 @@ impl<'s> Renderer<'s> {
             theme,
             base_url,
             base_path,
-            ground_slugs: badges.slugs,
-            ground_lookup: badges.lookup,
-            default_act: badges.default_act,
-            ground_names: badges.names,
+            badges,
             documents: parts.documents,
             document_stats: parts.document_stats,
             release_stats: parts.release_stats,
             letter: parts.letter,
             meeting_bodies: parts.meeting_bodies,
             press_bodies: parts.press_bodies,
-            bodies_on_disk: BodiesOnDisk::default(),
+            bodies_on_disk,
             meeting_passages: parts.meeting_passages,
             meeting_stats: parts.meeting_stats,
             ground_places: parts.ground_places,
@@ -490,7 +495,7 @@ impl<'s> Renderer<'s> {
             PageId::PressIndex => "press/index.html".into(),
             PageId::Press(i) => format!("press/{}/index.html", c.press[i].slug),
             PageId::Grounds => "grounds/index.html".into(),
-            PageId::Ground(i) => format!("grounds/{}/index.html", self.ground_slugs[i]),
+            PageId::Ground(i) => format!("grounds/{}/index.html", self.badges.slugs[i]),
             PageId::Participants => "participants/index.html".into(),
             PageId::Data => "data/index.html".into(),
             PageId::Compare => crate::compare::PAGE_PATH.into(),

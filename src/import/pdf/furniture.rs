@@ -100,8 +100,7 @@ pub fn split(pages: &[(usize, String)]) -> Vec<Split> {
             let mut kept: Vec<&str> = Vec::with_capacity(lines.len());
             for (i, line) in lines.iter().enumerate() {
                 if edges.contains(&i) && is_furniture(line, *file) {
-                    out.furniture
-                        .push(line.split_whitespace().collect::<Vec<_>>().join(" "));
+                    out.furniture.push(crate::text::collapse_whitespace(line));
                 } else {
                     kept.push(line);
                 }

@@ -32,7 +32,7 @@ impl Page<'_, '_> {
         let ground = &c.grounds[g];
         let canonical = crate::grounds::key(&ground.code);
         let parent =
-            crate::markers::parent(&canonical).and_then(|p| r.ground_lookup.get(&p).copied());
+            crate::markers::parent(&canonical).and_then(|p| r.badges.lookup.get(&p).copied());
         let children: Vec<Value> = c
             .grounds
             .iter()
@@ -101,10 +101,10 @@ impl Page<'_, '_> {
                 "section": ground.section,
                 "label": ground.label,
                 "wording": ground.wording,
-                "act": if ground.act.is_empty() { r.default_act.clone() } else { ground.act.clone() },
+                "act": if ground.act.is_empty() { r.badges.default_act.clone() } else { ground.act.clone() },
                 "test": test_class(ground.test),
                 "test_label": test_label(ground.test),
-                "name": markdown::accessible_name(ground, &r.default_act),
+                "name": markdown::accessible_name(ground, &r.badges.default_act),
             },
             "cited_reason": cited.map(|x| x.reason.clone()),
             "parent": parent.map(|p| tv!({"code": c.grounds[p].code, "label": c.grounds[p].label, "url": self.ground_url(p)})),
@@ -121,7 +121,7 @@ impl Page<'_, '_> {
         let grounds: Vec<Value> = c
             .grounds
             .iter()
-            .zip(&self.r.ground_slugs)
+            .zip(&self.r.badges.slugs)
             .map(|(g, slug)| {
                 let text = if g.wording.is_empty() {
                     &g.label

@@ -103,7 +103,8 @@ impl Page<'_, '_> {
             .map(|g| {
                 let idx = self
                     .r
-                    .ground_lookup
+                    .badges
+                    .lookup
                     .get(&crate::grounds::key(&g.code))
                     .copied();
                 tv!({

@@ -34,7 +34,7 @@ impl Page<'_, '_> {
         let next = pos
             .and_then(|p| order.get(p + 1))
             .map(|&n| self.meeting_summary(n));
-        let cx = r.badge_context();
+        let cx = r.badges.context();
 
         let sides: Vec<Value> = m
             .meta

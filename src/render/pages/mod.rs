@@ -174,7 +174,7 @@ impl Page<'_, '_> {
         format!("{}press/{}/", self.root, self.r.site.content.press[i].slug)
     }
     fn ground_url(&self, g: usize) -> String {
-        format!("{}grounds/{}/", self.root, self.r.ground_slugs[g])
+        format!("{}grounds/{}/", self.root, self.r.badges.slugs[g])
     }
 
     /// Meeting `i`'s summary, made once for this page when it lists the
@@ -259,7 +259,7 @@ impl Page<'_, '_> {
             .map(|&(g, n)| {
                 let ground = &grounds[g];
                 tv!({ "code": ground.code, "label": ground.label, "url": self.ground_url(g), "count": n,
-                      "name": markdown::accessible_name(ground, &self.r.default_act) })
+                      "name": markdown::accessible_name(ground, &self.r.badges.default_act) })
             })
             .collect();
         let bars: Vec<(String, usize)> = rows

@@ -66,7 +66,7 @@ impl Project {
         let read_ms = ms(started);
         let parsing = Instant::now();
         let r = live.borrow_dependent();
-        let cx = r.badge_context();
+        let cx = r.badges.context();
         let deep = render::root_for_depth(2);
         let meeting_bodies: Vec<Body> = meetings
             .iter()
@@ -526,6 +526,7 @@ impl Kept {
             press: take(&content.press, &mut self.press, changed),
             letter: self.letter,
             at_page: false,
+            ..ReusedBodies::default()
         }
     }
 }

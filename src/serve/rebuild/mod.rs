@@ -221,6 +221,7 @@ impl Bodies {
             press: self.press.into_iter().map(Some).collect(),
             letter: Some(self.letter),
             at_page: false,
+            ..ReusedBodies::default()
         }
     }
 }
