@@ -17,7 +17,7 @@ use rayon::prelude::*;
 
 use crate::model::{Meeting, Scope};
 use crate::render::charts::Fixed;
-use crate::render::markdown::escape;
+use crate::render::escape::escape;
 use crate::render::stats::Stats;
 use crate::render::{OutputFile, PageId, Renderer};
 

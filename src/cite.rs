@@ -8,7 +8,8 @@
 
 use std::fmt::Write as _;
 
-use crate::render::markdown::{escape, escape_into, BlockKind};
+use crate::render::escape::{escape, escape_into};
+use crate::render::markdown::BlockKind;
 use crate::render::{block_html, Renderer};
 
 /// The full text of document `d` for its own page: blocks with anchors,

@@ -164,7 +164,7 @@ pub fn plain_text(html: &str) -> String {
     crate::text::collapse_whitespace(&unescape(&text))
 }
 
-/// Decodes the entities `markdown::escape` and pulldown-cmark write.
+/// Decodes the entities `render::escape` and pulldown-cmark write.
 pub fn unescape(s: &str) -> String {
     if !s.contains('&') {
         return s.to_string();

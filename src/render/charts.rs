@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use super::markdown::escape;
+use super::escape::escape;
 use super::stats::{percent, Stats};
 
 const WIDTH: f64 = 640.0;

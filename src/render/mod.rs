@@ -12,6 +12,7 @@
 
 mod bodies;
 pub mod charts;
+pub mod escape;
 pub mod markdown;
 pub(crate) mod pages;
 pub mod stats;

@@ -181,10 +181,10 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
 }
 
 /// Tera's escape hook: the Markdown bodies' entities (see
-/// [`super::markdown::escape_runs`]), written straight to the page.
+/// [`super::escape::escape_runs`]), written straight to the page.
 fn escape_fn(s: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
     let mut result = Ok(());
-    super::markdown::escape_runs(s, |run| {
+    super::escape::escape_runs(s, |run| {
         if result.is_ok() {
             result = out.write_all(run.as_bytes());
         }

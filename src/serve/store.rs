@@ -20,7 +20,7 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use super::http::{self, Body, Handler, Reply, Request, Response};
 use super::reload::{self, Hub};
 use crate::diagnostics::Diagnostics;
-use crate::render::markdown::escape;
+use crate::render::escape::escape;
 
 /// One served file.
 #[derive(Debug, Clone)]
