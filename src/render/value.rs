@@ -98,6 +98,28 @@ pub fn with(base: &Value, extra: &[(&'static str, Value)]) -> Value {
     Value::from(map)
 }
 
+/// A map value with `fields` in order (a later repeat of a key replaces
+/// the earlier value, in its place). Made through Tera's serializer, which
+/// takes a value as it is and hashes each key once: `Value::from` a map
+/// would hash every key a second time into a map of its own, and a build
+/// makes millions of these maps.
+pub fn map_of(fields: &[(&'static str, Value)]) -> Value {
+    struct Fields<'a>(&'a [(&'static str, Value)]);
+    impl serde::Serialize for Fields<'_> {
+        fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            use serde::ser::SerializeStruct as _;
+            // Sized for its keys: one grown by doubling holds up to twice
+            // the room it needs.
+            let mut map = s.serialize_struct("", self.0.len())?;
+            for (key, value) in self.0 {
+                map.serialize_field(key, value)?;
+            }
+            map.end()
+        }
+    }
+    Value::from_serializable(&Fields(fields))
+}
+
 /// Builds a template value with the syntax of `serde_json::json!`: maps
 /// with string-literal keys, arrays, and any expression whose type is
 /// [`ToTera`] as a leaf.
@@ -115,15 +137,15 @@ macro_rules! tv {
     };
     (@map $m:ident) => {};
     (@map $m:ident $key:literal : { $($inner:tt)* } $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::tv!({ $($inner)* }));
+        $m.push(($key, $crate::tv!({ $($inner)* })));
         $crate::tv!(@map $m $($($rest)*)?);
     };
     (@map $m:ident $key:literal : [ $($inner:tt)* ] $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::tv!([ $($inner)* ]));
+        $m.push(($key, $crate::tv!([ $($inner)* ])));
         $crate::tv!(@map $m $($($rest)*)?);
     };
     (@map $m:ident $key:literal : $value:expr $(, $($rest:tt)*)?) => {
-        $m.insert($key.into(), $crate::tv!($value));
+        $m.push(($key, $crate::tv!($value)));
         $crate::tv!(@map $m $($($rest)*)?);
     };
     (@seq $v:ident) => {};
@@ -137,11 +159,10 @@ macro_rules! tv {
     };
     ({ $($body:tt)* }) => {{
         #[allow(unused_mut)]
-        // Sized for its keys: a build makes millions of these maps, and
-        // one grown by doubling holds up to twice the room it needs.
-        let mut m = tera::Map::with_capacity($crate::tv!(@count $($body)*));
+        let mut m: Vec<(&'static str, tera::Value)> =
+            Vec::with_capacity($crate::tv!(@count $($body)*));
         $crate::tv!(@map m $($body)*);
-        tera::Value::from(m)
+        $crate::render::value::map_of(&m)
     }};
     ([ $($body:tt)* ]) => {{
         #[allow(unused_mut)]
