@@ -309,11 +309,14 @@ fn make_release(dir: &Path) -> (PathBuf, PathBuf) {
     (letter, documents)
 }
 
+fn annex_command(args: &[&std::ffi::OsStr]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_annex"));
+    command.args(args);
+    command
+}
+
 fn annex(args: &[&std::ffi::OsStr]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(args)
-        .output()
-        .expect("annex runs")
+    annex_command(args).output().expect("annex runs")
 }
 
 /// Whether `tool` runs (`-v` exits 0 for poppler's tools and Tesseract).
@@ -628,16 +631,15 @@ fn without_poppler_import_says_which_tool_is_missing_and_how_to_install_it() {
     p1.extend(bytes_of(NOTE_1));
     write_pdf(&pdf, vec![PageKind::Text(p1)]);
     let out_dir = dir.path().join("c");
-    let out = Command::new(env!("CARGO_BIN_EXE_annex"))
-        .env("PATH", dir.path().join("no-tools"))
-        .args([
-            "import".as_ref(),
-            pdf.as_os_str(),
-            "--out".as_ref(),
-            out_dir.as_os_str(),
-        ])
-        .output()
-        .expect("annex runs");
+    let out = annex_command(&[
+        "import".as_ref(),
+        pdf.as_os_str(),
+        "--out".as_ref(),
+        out_dir.as_os_str(),
+    ])
+    .env("PATH", dir.path().join("no-tools"))
+    .output()
+    .expect("annex runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(
