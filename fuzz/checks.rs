@@ -15,7 +15,8 @@ use annex::{load, markers, yaml};
 
 /// The front-matter splitter and parser, as the loader runs them on a
 /// content file of each kind, and `site.yaml`'s reader on the whole text:
-/// errors are values whose line is inside the file.
+/// errors are values whose line is inside the file. The plain-YAML
+/// shortcut (`yaml::block`) either declines or reads what serde_yaml reads.
 pub fn front_matter(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -33,6 +34,12 @@ pub fn front_matter(data: &[u8]) {
             assert!(d.line <= lines + 1, "{d:?} (file has {lines} lines)");
         }
     };
+    for source in [text, yaml::split(text).map_or("", |s| s.front)] {
+        if let Some(shortcut) = yaml::block::read(source) {
+            let full = serde_yaml::from_str::<serde_yaml::Value>(source).ok();
+            assert_eq!(Some(shortcut), full, "the shortcut differs on {source:?}");
+        }
+    }
     match yaml::split(text) {
         Ok(s) => {
             assert!(s.front_line >= 1 && s.body_line >= s.front_line, "{s:?}");
