@@ -39,6 +39,11 @@ pub fn front_matter(data: &[u8]) {
             let full = serde_yaml::from_str::<serde_yaml::Value>(source).ok();
             assert_eq!(Some(shortcut), full, "the shortcut differs on {source:?}");
         }
+        same_as_serde_yaml::<MeetingMeta>(source);
+        same_as_serde_yaml::<DocumentMeta>(source);
+        same_as_serde_yaml::<PressMeta>(source);
+        same_as_serde_yaml::<ReleaseMeta>(source);
+        same_as_serde_yaml::<SiteConfig>(source);
     }
     match yaml::split(text) {
         Ok(s) => {
@@ -62,6 +67,21 @@ pub fn front_matter(data: &[u8]) {
     }
     if let Err(e) = yaml::parse_document::<SiteConfig>(text) {
         assert!(e.line >= 1 && e.line <= lines + 1, "{e:?}");
+    }
+}
+
+/// `yaml::parse` (shortcut included) reads `source` as `T` exactly as
+/// serde_yaml alone does, or both refuse it.
+fn same_as_serde_yaml<T: serde::de::DeserializeOwned + std::fmt::Debug>(source: &str) {
+    if source.trim().is_empty() {
+        return; // `parse` reads an empty front matter as `{}` on purpose
+    }
+    let ours = yaml::parse::<T>(source, 1).map(|t| format!("{t:?}"));
+    let theirs = serde_yaml::from_str::<T>(source).map(|t| format!("{t:?}"));
+    match (ours, theirs) {
+        (Ok(a), Ok(b)) => assert_eq!(a, b, "{source:?}"),
+        (Err(_), Err(_)) => {}
+        (a, b) => panic!("{source:?}: annex {a:?}, serde_yaml {b:?}"),
     }
 }
 

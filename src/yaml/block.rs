@@ -213,8 +213,11 @@ fn scalar(text: &str) -> Option<Value> {
             {
                 return None;
             }
+            // An explicit null (`~`, `null`) is left to serde_yaml: its
+            // `Value` reads null as an empty list or mapping where one is
+            // expected, but serde_yaml's own parser calls that a wrong type,
+            // and only an empty value (`key:`) is an empty list to both.
             match text {
-                "~" | "null" | "Null" | "NULL" => Some(Value::Null),
                 "true" | "True" | "TRUE" => Some(Value::Bool(true)),
                 "false" | "False" | "FALSE" => Some(Value::Bool(false)),
                 _ if is_string(text) => Some(Value::String(text.to_owned())),
@@ -358,6 +361,8 @@ mod tests {
             "a: \u{2028}\n",
             "? a\n: b\n",
             "a: -b\n",
+            "a: ~\n",
+            "a: null\n",
             "%YAML 1.2\n---\na: b\n",
         ] {
             assert!(read(source).is_none(), "accepted {source:?}");
