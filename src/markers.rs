@@ -259,6 +259,21 @@ fn may_start(b: &[u8], i: usize) -> bool {
     }
 }
 
+/// Whether a lenient group (a whole line, or inside brackets) can start
+/// with byte `b`: a bracket, an `s` code or `section`, a bare number, a
+/// FOIA exemption, or a scope phrase. Most lines of prose start otherwise,
+/// and every line is tried as a whole-line group first.
+///
+/// Like `may_start`, it restates what the parsers accept as a start; the
+/// random-line test `may_start_turns_away_only_what_cannot_start_a_group`
+/// keeps them in step.
+fn may_start_lenient(b: u8) -> bool {
+    matches!(
+        b,
+        b'[' | b's' | b'S' | b'(' | b'b' | b'o' | b'O' | b'n' | b'N' | b'0'..=b'9'
+    )
+}
+
 fn shift(mut g: Group, by: usize) -> Group {
     g.span = g.span.start + by..g.span.end + by;
     for c in &mut g.codes {
@@ -271,7 +286,7 @@ fn shift(mut g: Group, by: usize) -> Group {
 fn whole_line_group(body: &str) -> Option<Group> {
     let lead = body.len() - body.trim_start().len();
     let trimmed = body.trim();
-    if trimmed.is_empty() {
+    if trimmed.is_empty() || !may_start_lenient(trimmed.as_bytes()[0]) {
         return None;
     }
     let g = group_at(body, lead, true)?;
@@ -738,7 +753,8 @@ mod tests {
         // no, parsing a group there finds nothing either, so the shortcut
         // never changes what `scan` finds.
         let parts: Vec<&str> = "s|S|.| |9|6|47|F|(2)|(a)|(g)|(i)|(b)|b|b7C|b(6)|Out of scope|\
-            not in scope|NOT|o|on|n|N|[|]|,|and |; |OIA|section |(|)|x|ā|\u{feff}|of|by"
+            not in scope|NOT|o|on|n|N|[|]|,|and |; |OIA|section |(|)|x|ā|\u{feff}|of|by|\
+            0|12|1.|T|The |B|Section |SECTION |OUT OF SCOPE|\t|-"
             .split('|')
             .collect();
         let mut seed = 0x2545_f491_4f6c_dd1du64;
@@ -757,6 +773,10 @@ mod tests {
             for i in (0..line.len()).filter(|&i| line.is_char_boundary(i)) {
                 if !may_start(line.as_bytes(), i) {
                     assert_eq!(group_at(&line, i, false), None, "{line:?} at {i}");
+                    checked += 1;
+                }
+                if !may_start_lenient(line.as_bytes()[i]) {
+                    assert_eq!(group_at(&line, i, true), None, "{line:?} at {i}");
                     checked += 1;
                 }
             }
