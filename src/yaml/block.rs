@@ -12,21 +12,70 @@
 //! it accepts, it must give the `Value` serde_yaml gives, which the tests
 //! check on every content file, a list of edge cases and generated input.
 //! Errors always come from serde_yaml, which knows where they are.
+//!
+//! The result is a [`Node`] tree whose strings borrow from the source, and
+//! `Node` is a serde `Deserializer` that behaves as serde_yaml's `Value`
+//! does, so a model type is filled straight from it, without the `Value`
+//! tree's allocations and hashed maps in between.
 
+use std::borrow::Cow;
+
+use serde::de::value::{MapDeserializer, SeqDeserializer};
+use serde::de::{self, IntoDeserializer, Visitor};
 use serde_yaml::{Mapping, Value};
 
 /// Nesting deeper than this goes to serde_yaml (which has its own limit),
 /// so that a hostile file cannot overflow the stack here.
 const MAX_DEPTH: usize = 32;
 
+/// Mappings with more keys than this go to serde_yaml: repeated keys are
+/// found by comparing each key with those before it.
+const MAX_KEYS: usize = 64;
+
+/// A value read by the shortcut. There are no numbers: a scalar that might
+/// be one sends the input to serde_yaml.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node<'a> {
+    /// Only from an empty value (`key:`); an explicit `~` or `null` goes
+    /// to serde_yaml (see `scalar`).
+    Null,
+    Bool(bool),
+    Str(Cow<'a, str>),
+    Seq(Vec<Node<'a>>),
+    /// Keys in the order written, none repeated.
+    Map(Vec<(&'a str, Node<'a>)>),
+}
+
 /// Reads `source` as a block mapping, or `None` when it is outside the
 /// subset (or not a mapping at all).
-pub fn read(source: &str) -> Option<Value> {
+pub fn parse(source: &str) -> Option<Node<'_>> {
     let lines = lines(source)?;
     let indent = lines.first()?.indent;
     let mut reader = Reader { lines, pos: 0 };
-    let value = reader.mapping(indent, 0)?;
-    (reader.pos == reader.lines.len()).then_some(value)
+    let node = reader.mapping(indent, 0)?;
+    (reader.pos == reader.lines.len()).then_some(node)
+}
+
+/// [`parse`] as serde_yaml's `Value`, for comparing the two readers.
+pub fn read(source: &str) -> Option<Value> {
+    parse(source).map(Node::into_value)
+}
+
+impl Node<'_> {
+    pub fn into_value(self) -> Value {
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(b),
+            Node::Str(s) => Value::String(s.into_owned()),
+            Node::Seq(items) => Value::Sequence(items.into_iter().map(Node::into_value).collect()),
+            Node::Map(entries) => Value::Mapping(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (Value::String(k.to_owned()), v.into_value()))
+                    .collect::<Mapping>(),
+            ),
+        }
+    }
 }
 
 /// One line with content: its indentation and its text without the
@@ -82,11 +131,11 @@ struct Reader<'a> {
 
 impl<'a> Reader<'a> {
     /// A mapping whose keys sit at column `indent`, starting at the current line.
-    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn mapping(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
-        let mut map = Mapping::new();
+        let mut map: Vec<(&'a str, Node<'a>)> = Vec::new();
         while let Some(&line) = self.lines.get(self.pos) {
             if line.indent < indent || (line.indent == indent && is_item(line.text)) {
                 break;
@@ -102,16 +151,18 @@ impl<'a> Reader<'a> {
             } else {
                 scalar(rest)?
             };
-            if map.insert(Value::String(key.to_owned()), value).is_some() {
-                return None; // a repeated key is an error serde_yaml will report
+            // A repeated key is an error serde_yaml will report.
+            if map.len() >= MAX_KEYS || map.iter().any(|(k, _)| *k == key) {
+                return None;
             }
+            map.push((key, value));
         }
-        Some(Value::Mapping(map))
+        Some(Node::Map(map))
     }
 
     /// The value of a key written with nothing after its colon: a block on
     /// the following lines, or null.
-    fn nested(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn nested(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         match self.lines.get(self.pos) {
             // A sequence may sit at its key's own indentation.
             Some(next) if next.indent == indent && is_item(next.text) => {
@@ -124,12 +175,12 @@ impl<'a> Reader<'a> {
                     self.mapping(next.indent, depth + 1)
                 }
             }
-            _ => Some(Value::Null),
+            _ => Some(Node::Null),
         }
     }
 
     /// A sequence whose dashes sit at column `indent`.
-    fn sequence(&mut self, indent: usize, depth: usize) -> Option<Value> {
+    fn sequence(&mut self, indent: usize, depth: usize) -> Option<Node<'a>> {
         if depth > MAX_DEPTH {
             return None;
         }
@@ -161,7 +212,7 @@ impl<'a> Reader<'a> {
                 self.pos += 1;
             }
         }
-        Some(Value::Sequence(items))
+        Some(Node::Seq(items))
     }
 }
 
@@ -189,9 +240,9 @@ fn entry(text: &str) -> Option<(&str, &str)> {
 }
 
 /// A one-line scalar: quoted, an empty flow collection, or plain.
-fn scalar(text: &str) -> Option<Value> {
+fn scalar(text: &str) -> Option<Node<'_>> {
     match text.as_bytes()[0] {
-        b'"' => double_quoted(&text[1..]).map(Value::String),
+        b'"' => double_quoted(&text[1..]).map(Node::Str),
         b'\'' => {
             let inner = text[1..].strip_suffix('\'')?;
             // Inside single quotes, `''` is one quote and a lone `'` ends the string.
@@ -199,10 +250,14 @@ fn scalar(text: &str) -> Option<Value> {
             if unquoted.contains('\'') {
                 return None;
             }
-            Some(Value::String(inner.replace("''", "'")))
+            Some(Node::Str(if inner.is_empty() {
+                Cow::Borrowed(inner)
+            } else {
+                Cow::Owned(inner.replace("''", "'"))
+            }))
         }
-        _ if text == "[]" => Some(Value::Sequence(Vec::new())),
-        _ if text == "{}" => Some(Value::Mapping(Mapping::new())),
+        _ if text == "[]" => Some(Node::Seq(Vec::new())),
+        _ if text == "{}" => Some(Node::Map(Vec::new())),
         first => {
             // Indicators that change what a plain scalar means, and the
             // two sequences that end one (`: ` and ` #`).
@@ -218,9 +273,9 @@ fn scalar(text: &str) -> Option<Value> {
             // expected, but serde_yaml's own parser calls that a wrong type,
             // and only an empty value (`key:`) is an empty list to both.
             match text {
-                "true" | "True" | "TRUE" => Some(Value::Bool(true)),
-                "false" | "False" | "FALSE" => Some(Value::Bool(false)),
-                _ if is_string(text) => Some(Value::String(text.to_owned())),
+                "true" | "True" | "TRUE" => Some(Node::Bool(true)),
+                "false" | "False" | "FALSE" => Some(Node::Bool(false)),
+                _ if is_string(text) => Some(Node::Str(Cow::Borrowed(text))),
                 _ => None,
             }
         }
@@ -229,10 +284,10 @@ fn scalar(text: &str) -> Option<Value> {
 
 /// The inside of a one-line double-quoted string (after its opening
 /// quote), with the common escapes; the rarer ones go to serde_yaml.
-fn double_quoted(text: &str) -> Option<String> {
+fn double_quoted(text: &str) -> Option<Cow<'_, str>> {
     let inner = text.strip_suffix('"')?;
     if !inner.contains('\\') {
-        return (!inner.contains('"')).then(|| inner.to_owned());
+        return (!inner.contains('"')).then_some(Cow::Borrowed(inner));
     }
     let mut out = String::with_capacity(inner.len());
     let mut chars = inner.chars();
@@ -259,7 +314,7 @@ fn double_quoted(text: &str) -> Option<String> {
             c => out.push(c),
         }
     }
-    Some(out)
+    Some(Cow::Owned(out))
 }
 
 /// Whether YAML's core schema, as serde_yaml applies it, reads the plain
@@ -284,6 +339,185 @@ fn is_string(text: &str) -> bool {
     text.parse::<f64>().is_err()
 }
 
+// `Node` as a serde `Deserializer`, method for method as serde_yaml's
+// `Value` deserializes (value/de.rs), less what a `Node` cannot hold
+// (numbers, tags). Where `Value` would succeed on something `Node` does not
+// handle, this fails instead, and `yaml::parse` asks serde_yaml again.
+
+type Error = de::value::Error;
+
+fn wrong<'de, V: Visitor<'de>>(node: &Node<'de>, visitor: &V) -> Error {
+    let unexpected = match node {
+        Node::Null => de::Unexpected::Unit,
+        Node::Bool(b) => de::Unexpected::Bool(*b),
+        Node::Str(s) => de::Unexpected::Str(s),
+        Node::Seq(_) => de::Unexpected::Seq,
+        Node::Map(_) => de::Unexpected::Map,
+    };
+    de::Error::invalid_type(unexpected, visitor)
+}
+
+fn visit_seq<'de, V: Visitor<'de>>(items: Vec<Node<'de>>, visitor: V) -> Result<V::Value, Error> {
+    let mut items = SeqDeserializer::new(items.into_iter());
+    let value = visitor.visit_seq(&mut items)?;
+    items.end()?;
+    Ok(value)
+}
+
+fn visit_map<'de, V: Visitor<'de>>(
+    entries: Vec<(&'de str, Node<'de>)>,
+    visitor: V,
+) -> Result<V::Value, Error> {
+    let mut entries = MapDeserializer::new(entries.into_iter());
+    let value = visitor.visit_map(&mut entries)?;
+    entries.end()?;
+    Ok(value)
+}
+
+impl<'de> IntoDeserializer<'de, Error> for Node<'de> {
+    type Deserializer = Self;
+    fn into_deserializer(self) -> Self {
+        self
+    }
+}
+
+impl<'de> de::Deserializer<'de> for Node<'de> {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Null => visitor.visit_unit(),
+            Node::Bool(b) => visitor.visit_bool(b),
+            Node::Str(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Node::Str(Cow::Owned(s)) => visitor.visit_string(s),
+            Node::Seq(items) => visit_seq(items, visitor),
+            Node::Map(entries) => visit_map(entries, visitor),
+        }
+    }
+
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Bool(b) => visitor.visit_bool(b),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Str(Cow::Borrowed(s)) => visitor.visit_borrowed_str(s),
+            Node::Str(Cow::Owned(s)) => visitor.visit_string(s),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_identifier<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        self.deserialize_str(visitor)
+    }
+
+    fn deserialize_option<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Null => visitor.visit_none(),
+            other => visitor.visit_some(other),
+        }
+    }
+
+    fn deserialize_unit<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Null => visitor.visit_unit(),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_unit_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_unit(visitor)
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Seq(items) => visit_seq(items, visitor),
+            Node::Null => visit_seq(Vec::new(), visitor),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_tuple_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_seq(visitor)
+    }
+
+    fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        match self {
+            Node::Map(entries) => visit_map(entries, visitor),
+            Node::Null => visit_map(Vec::new(), visitor),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        self.deserialize_map(visitor)
+    }
+
+    /// Unit variants only (`scope: released`), as `Value` reads a string.
+    fn deserialize_enum<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _variants: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        match self {
+            Node::Str(Cow::Borrowed(s)) => visitor.visit_enum(s.into_deserializer()),
+            Node::Str(Cow::Owned(s)) => visitor.visit_enum(s.into_deserializer()),
+            other => Err(wrong(&other, &visitor)),
+        }
+    }
+
+    fn deserialize_ignored_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_unit()
+    }
+
+    // Numbers and bytes: a `Node` holds none (a number-like scalar never
+    // becomes a `Node`), so these can only fail.
+    serde::forward_to_deserialize_any! {
+        i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 bytes byte_buf
+    }
+}
 #[cfg(test)]
 mod tests {
     use super::*;

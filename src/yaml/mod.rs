@@ -94,8 +94,8 @@ pub fn parse<T: DeserializeOwned>(front: &str, front_line: usize) -> Result<T, Y
     // The shortcut reads the same value serde_yaml would, or declines; a
     // value that does not fit `T` is parsed again by serde_yaml, whose
     // error knows the line and column.
-    if let Some(value) = block::read(source) {
-        if let Ok(parsed) = T::deserialize(value) {
+    if let Some(node) = block::parse(source) {
+        if let Ok(parsed) = T::deserialize(node) {
             return Ok(parsed);
         }
     }
@@ -281,6 +281,7 @@ pub fn locate(file_text: &str, key: &str, value: &str) -> (usize, usize) {
 mod tests {
     use super::*;
     use crate::model::MeetingMeta;
+    use serde::Deserialize;
 
     #[test]
     fn splits_and_numbers_lines() {
@@ -369,7 +370,18 @@ mod tests {
             let entry = entry.unwrap();
             if entry.path().extension().is_some_and(|e| e == "md") {
                 let text = std::fs::read_to_string(entry.path()).unwrap();
-                same_for_every_kind(split(&text).unwrap().front);
+                let front = split(&text).unwrap().front;
+                same_for_every_kind(front);
+                // And the shortcut is taken, not declined or refused.
+                let node = || block::parse(front).expect("the shortcut reads it");
+                let folder = entry.path().parent().unwrap().file_name().unwrap();
+                let filled = match folder.to_str().unwrap() {
+                    "meetings" => MeetingMeta::deserialize(node()).map(|_| ()),
+                    "documents" => crate::model::DocumentMeta::deserialize(node()).map(|_| ()),
+                    "press" => crate::model::PressMeta::deserialize(node()).map(|_| ()),
+                    _ => crate::model::ReleaseMeta::deserialize(node()).map(|_| ()),
+                };
+                assert!(filled.is_ok(), "{}: {filled:?}", entry.path().display());
             }
         }
         let meeting = "title: x\ndate: 2024-07-09\nscope: released\n";
