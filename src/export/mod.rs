@@ -164,17 +164,37 @@ pub fn plain_text(html: &str) -> String {
     crate::text::collapse_whitespace(&unescape(&text))
 }
 
-/// Decodes the entities `render::escape` and pulldown-cmark write.
+/// Decodes the entities `render::escape` and pulldown-cmark write, in one
+/// pass; an `&` that starts none of them stays as it is.
 pub fn unescape(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = [
+            ("&lt;", '<'),
+            ("&gt;", '>'),
+            ("&quot;", '"'),
+            ("&#39;", '\''),
+            ("&#x27;", '\''),
+            ("&amp;", '&'),
+        ]
+        .into_iter()
+        .find(|(entity, _)| rest.starts_with(entity));
+        match decoded {
+            Some((entity, c)) => {
+                out.push(c);
+                rest = &rest[entity.len()..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
     }
-    s.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    out.push_str(rest);
+    out
 }
 
 /// `redactions.csv`: one row per marker (badge group), in document order.
@@ -257,6 +277,36 @@ mod tests {
     fn plain_text_drops_tags_and_tooltips() {
         let html = "<p>Hello <span class=\"redaction\" data-grounds=\"s6(a)\"><span class=\"code\"><a href=\"x\">s6(a)</a><span class=\"tip\" aria-hidden=\"true\"><b>section 6(a)</b> wording</span></span></span> &amp; bye</p>";
         assert_eq!(plain_text(html), "Hello s6(a) & bye");
+    }
+
+    #[test]
+    fn unescape_decodes_each_entity_once() {
+        // The same as replacing each entity in turn, `&amp;` last, so that
+        // `&amp;lt;` reads `&lt;`.
+        let chained = |s: &str| {
+            s.replace("&lt;", "<")
+                .replace("&gt;", ">")
+                .replace("&quot;", "\"")
+                .replace("&#39;", "'")
+                .replace("&#x27;", "'")
+                .replace("&amp;", "&")
+        };
+        let pieces = [
+            "&", "amp;", "lt;", "gt;", "quot;", "#39;", "#x27;", "a", " ", "é", ";", "&&",
+        ];
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 10) {
+                state ^= state << 13;
+                state ^= state >> 7;
+                state ^= state << 17;
+                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            }
+            state = state.wrapping_add(1);
+            assert_eq!(unescape(&text), chained(&text), "{text:?}");
+        }
+        assert_eq!(unescape("&amp;lt; &#39;x&#x27; &nbsp;"), "&lt; 'x' &nbsp;");
     }
 
     #[test]
