@@ -204,6 +204,7 @@ fn redactions_csv(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> 
     out.write_all(
         b"document,document_title,release_page,paragraph,anchor,paragraph_status,codes,grounds,meetings,url\r\n",
     )?;
+    let (mut line, mut grounds) = (String::new(), String::new());
     for d in document_order(r) {
         let doc = &c.documents[d];
         let url = r.absolute(&format!("documents/{}/", doc.slug));
@@ -215,49 +216,66 @@ fn redactions_csv(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> 
             if block.groups.is_empty() {
                 continue;
             }
+            // What the rows of this block share, then one row per group,
+            // written field by field into one reused line.
             let meetings: Vec<&str> = index.meetings[d][b]
                 .iter()
                 .map(|&m| c.meetings[m].slug.as_str())
                 .collect();
+            let meetings = meetings.join(" ");
             let anchor = block.anchor.as_deref().or(last_anchor);
+            let page = block.page.map(|p| p.to_string()).unwrap_or_default();
+            let status = block.status.map(|s| s.class()).unwrap_or_default();
+            let link = match anchor {
+                Some(a) => format!("{url}#{a}"),
+                None => url.clone(),
+            };
             for (group, printed) in block.groups.iter().zip(printed_groups(block)) {
-                let grounds: Vec<&str> =
-                    group.iter().map(|&g| c.grounds[g].code.as_str()).collect();
-                let row = [
-                    doc.slug.clone(),
-                    doc.meta.title.clone(),
-                    block.page.map(|p| p.to_string()).unwrap_or_default(),
-                    block.number.clone().unwrap_or_default(),
-                    anchor.unwrap_or_default().to_string(),
-                    block
-                        .status
-                        .map(|s| s.class())
-                        .unwrap_or_default()
-                        .to_string(),
-                    printed,
-                    grounds.join(" "),
-                    meetings.join(" "),
-                    match anchor {
-                        Some(a) => format!("{url}#{a}"),
-                        None => url.clone(),
-                    },
-                ];
-                let fields: Vec<String> = row.iter().map(|f| csv_field(f)).collect();
-                out.write_all(fields.join(",").as_bytes())?;
-                out.write_all(b"\r\n")?;
+                grounds.clear();
+                for (k, &g) in group.iter().enumerate() {
+                    if k > 0 {
+                        grounds.push(' ');
+                    }
+                    grounds.push_str(&c.grounds[g].code);
+                }
+                line.clear();
+                for (k, field) in [
+                    doc.slug.as_str(),
+                    &doc.meta.title,
+                    &page,
+                    block.number.as_deref().unwrap_or_default(),
+                    anchor.unwrap_or_default(),
+                    status,
+                    &printed,
+                    &grounds,
+                    &meetings,
+                    &link,
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    if k > 0 {
+                        line.push(',');
+                    }
+                    push_csv_field(&mut line, field);
+                }
+                line.push_str("\r\n");
+                out.write_all(line.as_bytes())?;
             }
         }
     }
     out.flush()
 }
 
-/// RFC 4180 quoting: fields with a comma, quote or line break are quoted,
-/// quotes doubled.
-fn csv_field(s: &str) -> String {
+/// Appends `s` as one RFC 4180 field: quoted when it holds a comma, quote
+/// or line break, with quotes doubled.
+fn push_csv_field(line: &mut String, s: &str) {
     if s.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
+        line.push('"');
+        line.push_str(&s.replace('"', "\"\""));
+        line.push('"');
     } else {
-        s.to_string()
+        line.push_str(s);
     }
 }
 
@@ -311,6 +329,11 @@ mod tests {
 
     #[test]
     fn csv_fields_are_quoted_when_needed() {
+        let csv_field = |s: &str| {
+            let mut line = String::new();
+            push_csv_field(&mut line, s);
+            line
+        };
         assert_eq!(csv_field("a"), "a");
         assert_eq!(csv_field("a, b"), "\"a, b\"");
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
