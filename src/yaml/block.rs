@@ -62,6 +62,8 @@ pub fn read(source: &str) -> Option<Value> {
 }
 
 impl Node<'_> {
+    /// The same tree as serde_yaml's `Value`, which is what the tests and
+    /// the fuzz target compare with serde_yaml's own reading.
     pub fn into_value(self) -> Value {
         match self {
             Node::Null => Value::Null,
