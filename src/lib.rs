@@ -25,6 +25,8 @@ pub mod render;
 pub mod resolve;
 pub mod search;
 pub mod serve;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod write;
 pub mod yaml;

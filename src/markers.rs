@@ -757,19 +757,11 @@ mod tests {
             0|12|1.|T|The |B|Section |SECTION |OUT OF SCOPE|\t|-"
             .split('|')
             .collect();
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
+        let mut draw = crate::testing::Draw::new(0x2545_f491_4f6c_dd1d);
         let mut checked = 0;
         for _ in 0..20_000 {
-            let len = 1 + (next() % 12) as usize;
-            let line: String = (0..len)
-                .map(|_| parts[(next() % parts.len() as u64) as usize])
-                .collect();
+            let len = 1 + draw.below(12);
+            let line: String = (0..len).map(|_| *draw.pick(&parts)).collect();
             for i in (0..line.len()).filter(|&i| line.is_char_boundary(i)) {
                 if !may_start(line.as_bytes(), i) {
                     assert_eq!(group_at(&line, i, false), None, "{line:?} at {i}");

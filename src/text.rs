@@ -60,16 +60,12 @@ mod tests {
             "a", "é", "中文", " ", "  ", "\t", "\n", "\r\n", "\u{a0}", "\u{85}", "\u{2028}",
             "\u{3000}", "\u{200b}", "\u{1c}", "\u{b}", "\u{c}", "s6(a)", "🙂",
         ];
-        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut draw = crate::testing::Draw::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
             let mut text = String::new();
-            for _ in 0..(state % 9) {
-                state ^= state << 13;
-                state ^= state >> 7;
-                state ^= state << 17;
-                text.push_str(pieces[(state % pieces.len() as u64) as usize]);
+            for _ in 0..draw.below(9) {
+                text.push_str(pieces[draw.below(pieces.len())]);
             }
-            state = state.wrapping_add(1);
             let expected = text.split_whitespace().collect::<Vec<_>>().join(" ");
             assert_eq!(collapse_whitespace(&text), expected, "{text:?}");
         }

@@ -80,11 +80,9 @@ mod tests {
         let alphabet = [
             'a', ' ', '&', '<', '>', '"', '\'', 'é', '€', '\u{7f}', '\u{80}', '%', '\n',
         ];
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let mut draw = crate::testing::Draw::new(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
+            let seed = draw.number();
             let len = (seed % 40) as usize;
             let s: String = (0..len)
                 .map(|k| alphabet[((seed >> (k % 50)) as usize + k * 7) % alphabet.len()])

@@ -644,9 +644,8 @@ mod tests {
 
     #[test]
     fn agrees_on_generated_input() {
-        // A small deterministic generator (xorshift) of front-matter-like
-        // lines: an indentation, maybe a dash, maybe a key, maybe a value,
-        // drawn from pieces that trip readers up.
+        // Generated front-matter-like lines: an indentation, maybe a dash,
+        // maybe a key, maybe a value, drawn from pieces that trip readers up.
         let indents = ["", "", "  ", "  ", "    ", " ", "   ", "      "];
         let keys = [
             "title", "date", "a", "b-c", "d_e", "1", "x y", "-a", "true", "\"q\"",
@@ -708,13 +707,8 @@ mod tests {
             "\"a\\\"",
             "\"q: #x\"",
         ];
-        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
-        let mut next = |n: usize| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            (state % n as u64) as usize
-        };
+        let mut draw = crate::testing::Draw::new(0x2545_f491_4f6c_dd1d);
+        let mut next = |n: usize| draw.below(n);
         let mut accepted = 0;
         for _ in 0..100_000 {
             let mut source = String::new();
