@@ -7,6 +7,7 @@
 //! goes through serde_yaml.
 
 pub mod block;
+pub mod node;
 
 use serde::de::DeserializeOwned;
 
