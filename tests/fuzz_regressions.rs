@@ -36,6 +36,55 @@ fn front_matter_inputs() {
     replay_target("front_matter", checks::front_matter);
 }
 
+/// The front-matter checks (among them: the `yaml::block` shortcut means
+/// what serde_yaml means, as a value and as each kind of content) on every
+/// file of the default site, and on meetings at the shortcut's edges: empty
+/// and explicit nulls, numbers, quoted look-alikes, misplaced lists.
+#[test]
+fn front_matter_checks_hold_on_the_default_site_and_edge_cases() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("content");
+    let mut files = 0;
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "md") {
+            checks::front_matter(&std::fs::read(entry.path()).unwrap());
+            files += 1;
+        }
+    }
+    assert!(files > 25, "{files} content files");
+    let meeting = "title: x\ndate: 2024-07-09\nscope: released\n";
+    for extra in [
+        "",
+        "participants:\n",
+        "participants: ~\n",
+        "participants: null\n",
+        "participants: []\n",
+        "place:\n",
+        "place: ''\n",
+        "place: ~\n",
+        "place: true\n",
+        "place: \"true\"\n",
+        "start: 07:30\n",
+        "slug: 12\n",
+        "scope: partly-withheld\n",
+        "sources:\n- document: d\n  pages: 1-5\n",
+        "sources:\n- document: d\n  pages: 7\n",
+        "sources:\n- document: d\n  pages: '7'\n",
+        "sources:\n- document: d\n  paragraphs:\n",
+        "sources:\n- document: d\n  paragraphs: ['3']\n",
+        "sources:\n- document: d\n  paragraphs:\n  - 3\n",
+        "sources:\n- d\n",
+        "sources:\n  document: d\n",
+        "participants:\n- side: US\n  people:\n",
+        "participants:\n- side: US\n  people:\n  - name:\n",
+        "participants:\n- side: US\n  people:\n  - role: x\n    extra: y\n",
+        "scope: Released\n",
+        "title: y\n",
+    ] {
+        checks::front_matter(format!("{meeting}{extra}").as_bytes());
+    }
+}
+
 #[test]
 fn markers_inputs() {
     replay_target("markers", checks::markers);
