@@ -20,35 +20,39 @@ const WIDTH: f64 = 640.0;
 /// more than 9 decimals) go to the formatter.
 pub(crate) struct Fixed(pub f64, pub u32);
 
-impl std::fmt::Display for Fixed {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let places = self.1;
-        let scale = 10f64.powi(places.min(9) as i32);
+impl Fixed {
+    /// The number as ASCII, written into the end of `buf`; `None` when the
+    /// shortcut cannot print it exactly and the formatter must. Integer
+    /// arithmetic where it can: without SSE4.1 (not in the x86-64
+    /// baseline), `f64::round` and `powi` are library calls.
+    fn digits<'b>(&self, buf: &'b mut [u8; 32]) -> Option<&'b [u8]> {
+        const SCALE: [f64; 10] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9];
+        let places = self.1 as usize;
+        let scale = *SCALE.get(places)?;
         let t = self.0 * scale;
-        if places > 9 || !t.is_finite() || t.abs() >= 4_503_599_627_370_496.0 {
-            return write!(f, "{:.*}", places as usize, self.0);
+        if !t.is_finite() || t.abs() >= 4_503_599_627_370_496.0 {
+            return None;
         }
-        let mut r = t.round();
-        if (t - t.trunc()).abs() == 0.5 {
+        // Below 2^52 the truncation and the fraction are exact.
+        let i = t as i64;
+        let frac = (t - i as f64).abs();
+        let away = i + if t < 0.0 { -1 } else { 1 };
+        let r = if frac < 0.5 {
+            i
+        } else if frac > 0.5 {
+            away
+        } else {
             // The product is a tie only after rounding; the fused
-            // multiply-add gives the sign of the exact difference.
-            let half = t.trunc() + 0.5 * t.signum();
-            let d = self.0.mul_add(scale, -half) * t.signum();
-            r = if d > 0.0 {
-                half + 0.5 * t.signum()
-            } else if d < 0.0 {
-                half - 0.5 * t.signum()
-            } else if r % 2.0 != 0.0 {
-                r - t.signum()
+            // multiply-add gives the sign of the exact difference, and an
+            // exact tie goes to the even neighbour.
+            let d = self.0.mul_add(scale, -t) * t.signum();
+            if d > 0.0 || (d == 0.0 && i % 2 != 0) {
+                away
             } else {
-                r
-            };
-        }
-        // Digits written from the right into a buffer and handed over in
-        // one piece: `write!` with a width cost more than the rounding.
-        let mut n = (r as i64).unsigned_abs();
-        let places = places as usize;
-        let mut buf = [0u8; 32];
+                i
+            }
+        };
+        let mut n = r.unsigned_abs();
         let mut at = buf.len();
         let mut written = 0;
         loop {
@@ -68,9 +72,51 @@ impl std::fmt::Display for Fixed {
             at -= 1;
             buf[at] = b'-';
         }
-        f.write_str(std::str::from_utf8(&buf[at..]).unwrap_or_default())
+        Some(&buf[at..])
+    }
+
+    /// Appends the number to `s`, as `Display` prints it but without
+    /// going through `fmt`: charts print thousands of these.
+    pub(crate) fn push_to(&self, s: &mut String) {
+        match self.digits(&mut [0; 32]) {
+            Some(ascii) => s.extend(ascii.iter().map(|&b| char::from(b))),
+            None => {
+                let _ = write!(s, "{self}");
+            }
+        }
     }
 }
+
+impl std::fmt::Display for Fixed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.digits(&mut [0; 32]).map(std::str::from_utf8) {
+            Some(Ok(d)) => f.write_str(d),
+            _ => write!(f, "{:.*}", self.1 as usize, self.0),
+        }
+    }
+}
+
+/// Appends `pieces` to `s` in order: the charts' markup is many short
+/// pieces, for which `write!` costs more than the copying.
+fn push(s: &mut String, pieces: &[Piece]) {
+    for piece in pieces {
+        match piece {
+            Piece::Str(t) => s.push_str(t),
+            Piece::Num(x) => x.push_to(s),
+            Piece::Count(n) => {
+                let _ = write!(s, "{n}");
+            }
+        }
+    }
+}
+
+/// One piece of chart markup for `push`.
+enum Piece<'a> {
+    Str(&'a str),
+    Num(Fixed),
+    Count(usize),
+}
+use Piece::{Count, Num, Str};
 
 /// One stacked bar per row: paragraphs released, partly withheld and
 /// withheld in full. `id` must be unique on the page (it prefixes the
@@ -79,7 +125,8 @@ pub fn paragraph_bars(id: &str, title: &str, rows: &[(String, &Stats)]) -> Strin
     let row_h = 40.0;
     let legend_h = 28.0;
     let height = legend_h + row_h * rows.len() as f64;
-    let mut s = String::new();
+    // About what the markup takes, so it is not copied as it grows.
+    let mut s = String::with_capacity(1024 + 640 * rows.len());
     let _ = write!(
         s,
         "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\">\
@@ -107,13 +154,19 @@ pub fn paragraph_bars(id: &str, title: &str, rows: &[(String, &Stats)]) -> Strin
     for (i, (label, stats)) in rows.iter().enumerate() {
         let y = legend_h + row_h * i as f64;
         let total = stats.paragraphs();
-        let _ = write!(
-            s,
-            "<text class=\"label\" x=\"0\" y=\"{}\">{} ({} of {} withheld)</text>",
-            Fixed(y + 14.0, 1),
-            escape(&truncate(label, 60)),
-            stats.partly + stats.full,
-            total
+        push(
+            &mut s,
+            &[
+                Str("<text class=\"label\" x=\"0\" y=\""),
+                Num(Fixed(y + 14.0, 1)),
+                Str("\">"),
+                Str(&escape(&truncate(label, 60))),
+                Str(" ("),
+                Count(stats.partly + stats.full),
+                Str(" of "),
+                Count(total),
+                Str(" withheld)</text>"),
+            ],
         );
         if total == 0 {
             continue;
@@ -146,15 +199,42 @@ fn swatch(
     class: &str,
     pattern: Option<&str>,
 ) {
-    let (x, y, w, h) = (Fixed(x, 1), Fixed(y, 1), Fixed(w, 1), Fixed(h, 1));
-    let _ = write!(
+    // The geometry, written once: a patterned swatch draws it twice.
+    let mut geometry = String::with_capacity(64);
+    push(
+        &mut geometry,
+        &[
+            Str(" x=\""),
+            Num(Fixed(x, 1)),
+            Str("\" y=\""),
+            Num(Fixed(y, 1)),
+            Str("\" width=\""),
+            Num(Fixed(w, 1)),
+            Str("\" height=\""),
+            Num(Fixed(h, 1)),
+            Str("\"/>"),
+        ],
+    );
+    push(
         s,
-        "<rect class=\"bar-{class}\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/>"
+        &[
+            Str("<rect class=\"bar-"),
+            Str(class),
+            Str("\""),
+            Str(&geometry),
+        ],
     );
     if let Some(p) = pattern {
-        let _ = write!(
+        push(
             s,
-            "<rect fill=\"url(#{id}-{p})\" x=\"{x}\" y=\"{y}\" width=\"{w}\" height=\"{h}\"/>"
+            &[
+                Str("<rect fill=\"url(#"),
+                Str(id),
+                Str("-"),
+                Str(p),
+                Str(")\""),
+                Str(&geometry),
+            ],
         );
     }
 }
@@ -165,7 +245,7 @@ pub fn ground_bars(id: &str, title: &str, rows: &[(String, usize)]) -> String {
     let label_w = 120.0;
     let max = rows.iter().map(|r| r.1).max().unwrap_or(0).max(1);
     let height = (row_h * rows.len() as f64).max(row_h);
-    let mut s = String::new();
+    let mut s = String::with_capacity(256 + 288 * rows.len());
     let _ = write!(
         s,
         "<svg class=\"chart\" role=\"img\" aria-labelledby=\"{id}-title\" viewBox=\"0 0 {WIDTH} {height}\" width=\"100%\" preserveAspectRatio=\"xMinYMin meet\"><title id=\"{id}-title\">{}</title>",
@@ -174,15 +254,27 @@ pub fn ground_bars(id: &str, title: &str, rows: &[(String, usize)]) -> String {
     for (i, (code, n)) in rows.iter().enumerate() {
         let y = row_h * i as f64;
         let w = (WIDTH - label_w - 48.0) * *n as f64 / max as f64;
-        let _ = write!(
-            s,
-            "<text class=\"label\" x=\"0\" y=\"{}\">{}</text><rect class=\"bar-code\" x=\"{label_w}\" y=\"{}\" width=\"{}\" height=\"14\"/><text class=\"value\" x=\"{}\" y=\"{}\">{n}</text>",
-            Fixed(y + 15.0, 1),
-            escape(&truncate(code, 16)),
-            Fixed(y + 4.0, 1),
-            Fixed(w, 1),
-            Fixed(label_w + w + 6.0, 1),
-            Fixed(y + 15.0, 1)
+        push(
+            &mut s,
+            &[
+                Str("<text class=\"label\" x=\"0\" y=\""),
+                Num(Fixed(y + 15.0, 1)),
+                Str("\">"),
+                Str(&escape(&truncate(code, 16))),
+                Str("</text><rect class=\"bar-code\" x=\""),
+                Num(Fixed(label_w, 0)),
+                Str("\" y=\""),
+                Num(Fixed(y + 4.0, 1)),
+                Str("\" width=\""),
+                Num(Fixed(w, 1)),
+                Str("\" height=\"14\"/><text class=\"value\" x=\""),
+                Num(Fixed(label_w + w + 6.0, 1)),
+                Str("\" y=\""),
+                Num(Fixed(y + 15.0, 1)),
+                Str("\">"),
+                Count(*n),
+                Str("</text>"),
+            ],
         );
     }
     s.push_str("</svg>");
@@ -259,6 +351,25 @@ mod tests {
         for k in 0..200_000 {
             let x = f64::from(k) / 100.0 + 0.005;
             assert_eq!(Fixed(x, 2).to_string(), format!("{x:.2}"), "{x}");
+        }
+    }
+
+    #[test]
+    fn fixed_decimals_agree_with_the_formatter_on_generated_numbers() {
+        let mut draw = crate::testing::Draw::new(0x5eed_f1ed);
+        let mut buf = String::new();
+        for _ in 0..300_000 {
+            // Exact binary fractions (ties among them), hundredths, and
+            // arbitrary bit patterns of every magnitude.
+            let x = match draw.below(3) {
+                0 => (draw.below(1 << 20) as f64 - 524_288.0) / (1u64 << draw.below(12)) as f64,
+                1 => (draw.below(2_000_000) as f64 - 1_000_000.0) / 100.0 + 0.005,
+                _ => f64::from_bits(draw.number()),
+            };
+            let places = draw.below(5) as u32;
+            buf.clear();
+            Fixed(x, places).push_to(&mut buf);
+            assert_eq!(buf, format!("{x:.*}", places as usize), "{x:e} to {places}");
         }
     }
 
