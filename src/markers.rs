@@ -466,15 +466,19 @@ fn parse_code(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
     while j < b.len() && b[j].is_ascii_uppercase() && j - suffix_start < 2 {
         j += 1;
     }
-    let number = &text[num_start..j];
     let has_suffix = j > suffix_start;
-    let (parts_end, parts) = parse_parts(b, j);
-    if parts.is_empty() && !has_suffix {
+    // The canonical form, `s` + number + parts, built in place.
+    let mut canon = String::with_capacity(16);
+    canon.push('s');
+    canon.push_str(&text[num_start..j]);
+    let parts_at = canon.len();
+    let parts_end = parse_parts(b, j, &mut canon);
+    let no_parts = canon.len() == parts_at;
+    if no_parts && !has_suffix {
         return None;
     }
     // The letter suffix must end the word (`s47F` but not `s4Ever`).
-    if parts.is_empty() && b.get(parts_end).is_some_and(|c| c.is_ascii_alphabetic()) && !has_suffix
-    {
+    if no_parts && b.get(parts_end).is_some_and(|c| c.is_ascii_alphabetic()) && !has_suffix {
         return None;
     }
     let mut end = parts_end;
@@ -489,15 +493,16 @@ fn parse_code(text: &str, i: usize, lenient: bool) -> Option<(usize, String)> {
             break;
         }
     }
-    Some((end, format!("s{number}{parts}")))
+    Some((end, canon))
 }
 
 /// Parenthesised parts from `j`: `(2)(g)(i)`. One space is allowed before a
 /// part that is a roman numeral, since extraction splits `(g)` and `(i)`.
-fn parse_parts(b: &[u8], mut j: usize) -> (usize, String) {
-    let mut parts = String::new();
+/// Appends the parts found to `out` and returns where they end.
+fn parse_parts(b: &[u8], mut j: usize, out: &mut String) -> usize {
+    let first = out.len();
     loop {
-        let start = if b.get(j) == Some(&b' ') && !parts.is_empty() {
+        let start = if b.get(j) == Some(&b' ') && out.len() > first {
             j + 1
         } else {
             j
@@ -516,12 +521,12 @@ fn parse_parts(b: &[u8], mut j: usize) -> (usize, String) {
         if start != j && !part.bytes().all(|c| matches!(c, b'i' | b'v' | b'x')) {
             break;
         }
-        parts.push('(');
-        parts.push_str(part);
-        parts.push(')');
+        out.push('(');
+        out.push_str(part);
+        out.push(')');
         j = k + 1;
     }
-    (j, parts)
+    j
 }
 
 fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
@@ -556,18 +561,16 @@ fn parse_foia(b: &[u8], i: usize) -> Option<(usize, String)> {
             return None;
         }
     }
-    let (end, parts) = parse_parts(b, j);
+    let parts_at = canon.len();
+    j = parse_parts(b, j, &mut canon);
     if digit_at.is_none() {
         // The first part must be the exemption number 1-9.
-        let first_ok = parts.len() >= 3
-            && (b'1'..=b'9').contains(&parts.as_bytes()[1])
-            && parts.as_bytes()[2] == b')';
+        let parts = &canon.as_bytes()[parts_at..];
+        let first_ok = parts.len() >= 3 && (b'1'..=b'9').contains(&parts[1]) && parts[2] == b')';
         if !first_ok {
             return None;
         }
     }
-    canon.push_str(&parts);
-    j = end;
     // `(b)(7)(c)` and `(b)(7)(C)` are the same exemption: the sub-letters of
     // 552(b)(7) are printed in capitals in the statute.
     let canon = uppercase_after_seven(&canon);

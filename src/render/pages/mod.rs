@@ -403,7 +403,7 @@ fn parse_date(iso: &str) -> Option<(i32, u32, u32)> {
 /// `2024-07-09` → `9 July 2024`; anything else as written.
 pub fn human_date(iso: &str) -> String {
     match parse_date(iso) {
-        Some((y, m, d)) => format!("{d} {} {y}", MONTHS[m as usize - 1]),
+        Some(date) => with_date(String::with_capacity(20), date),
         None => iso.to_string(),
     }
 }
@@ -411,9 +411,35 @@ pub fn human_date(iso: &str) -> String {
 /// `2024-07-09` → `Tuesday 9 July 2024`.
 pub fn human_day(iso: &str) -> String {
     match parse_date(iso) {
-        Some((y, m, d)) => format!("{} {}", weekday(y, m, d), human_date(iso)),
+        Some((y, m, d)) => {
+            let mut s = String::with_capacity(30);
+            s.push_str(weekday(y, m, d));
+            s.push(' ');
+            with_date(s, (y, m, d))
+        }
         None => iso.to_string(),
     }
+}
+
+/// `s` followed by `9 July 2024`. Pages list thousands of dates; this
+/// spares each the formatting machinery of `format!`.
+fn with_date(mut s: String, (y, m, d): (i32, u32, u32)) -> String {
+    if d >= 10 {
+        s.push(char::from(b'0' + (d / 10) as u8));
+    }
+    s.push(char::from(b'0' + (d % 10) as u8));
+    s.push(' ');
+    s.push_str(MONTHS[m as usize - 1]);
+    s.push(' ');
+    if (1000..=9999).contains(&y) {
+        let y = y as u32;
+        for div in [1000, 100, 10, 1] {
+            s.push(char::from(b'0' + (y / div % 10) as u8));
+        }
+    } else {
+        s.push_str(&y.to_string());
+    }
+    s
 }
 
 /// `2024-07-09/2024-07-11` → `9 July 2024 to 11 July 2024`.
@@ -477,6 +503,23 @@ mod tests {
         assert_eq!(human_day("2024-07-09"), "Tuesday 9 July 2024");
         assert_eq!(human_day("2024-10-11"), "Friday 11 October 2024");
         assert_eq!(human_date("soon"), "soon");
+        // As `format!` wrote them before `with_date`, years of any width.
+        for (y, m, d) in [
+            (2024, 7, 9),
+            (999, 1, 31),
+            (12024, 12, 10),
+            (0, 2, 1),
+            (1000, 3, 20),
+        ] {
+            let iso = format!("{y:04}-{m:02}-{d:02}");
+            let expected = format!("{d} {} {y}", MONTHS[m as usize - 1]);
+            assert_eq!(human_date(&iso), expected, "{iso}");
+            assert_eq!(
+                human_day(&iso),
+                format!("{} {expected}", weekday(y, m, d)),
+                "{iso}"
+            );
+        }
         assert_eq!(
             human_date_range("2024-07-09/2024-07-11"),
             "9 July 2024 to 11 July 2024"
