@@ -169,12 +169,19 @@ pub struct Badges {
     pub default_act: String,
     /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
     pub names: Vec<String>,
+    /// Per ground: the same name as text, for templates (which escape it).
+    pub accessible_names: Vec<String>,
 }
 
 impl Badges {
     pub(super) fn new(site: &Site) -> Badges {
         let content = &site.content;
         let default_act = content.release.meta.act.clone().unwrap_or_default();
+        let accessible_names: Vec<String> = content
+            .grounds
+            .iter()
+            .map(|g| markdown::accessible_name(g, &default_act))
+            .collect();
         Badges {
             slugs: content
                 .grounds
@@ -183,6 +190,7 @@ impl Badges {
                 .collect(),
             lookup: crate::grounds::index(&content.grounds),
             names: markdown::escaped_names(&content.grounds, &default_act),
+            accessible_names,
             default_act,
         }
     }
@@ -478,24 +486,35 @@ pub(super) fn select_blocks(
 /// after its text: the cite control and links to press claims (see `cite`).
 pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) {
     use std::fmt::Write as _;
-    let href = |anchor: &str| match link {
-        Some(l) => format!("{l}#{anchor}"),
-        None => format!("#{anchor}"),
+    // Pushed piece by piece: a document has hundreds of blocks and a
+    // large release tens of thousands, and `format!` costs more than the
+    // copying.
+    let href = |out: &mut String, anchor: &str| {
+        if let Some(l) = link {
+            out.push_str(l);
+        }
+        out.push('#');
+        out.push_str(anchor);
     };
     let id = |out: &mut String| {
         if let (None, Some(a)) = (link, &b.anchor) {
-            let _ = write!(out, " id=\"{a}\"");
+            out.push_str(" id=\"");
+            out.push_str(a);
+            out.push('"');
         }
     };
     match b.kind {
         BlockKind::PageBreak(n) => {
             out.push_str("<div class=\"page-break\"");
             id(out);
-            let anchor = b.anchor.clone().unwrap_or_else(|| format!("page-{n}"));
+            out.push_str("><a class=\"page-no\" href=\"");
+            match &b.anchor {
+                Some(a) => href(out, a),
+                None => href(out, &format!("page-{n}")),
+            }
             let _ = writeln!(
                 out,
-                "><a class=\"page-no\" href=\"{}\"><span class=\"page-word\">Page </span>{n}</a></div>",
-                href(&anchor)
+                "\"><span class=\"page-word\">Page </span>{n}</a></div>"
             );
         }
         BlockKind::Heading => {
@@ -510,15 +529,16 @@ pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) 
             id(out);
             out.push('>');
             if let Some(n) = &b.number {
-                let anchor = b
-                    .anchor
-                    .clone()
-                    .unwrap_or_else(|| format!("p{}", n.replace('.', "-")));
-                let _ = write!(
-                    out,
-                    "<a class=\"para-no\" href=\"{}\" aria-label=\"Paragraph {n}\">{n}</a>",
-                    href(&anchor)
-                );
+                out.push_str("<a class=\"para-no\" href=\"");
+                match &b.anchor {
+                    Some(a) => href(out, a),
+                    None => href(out, &format!("p{}", n.replace('.', "-"))),
+                }
+                out.push_str("\" aria-label=\"Paragraph ");
+                out.push_str(n);
+                out.push_str("\">");
+                out.push_str(n);
+                out.push_str("</a>");
             }
             out.push_str("<div class=\"para-body\">");
             // A paragraph withheld in full says so in words, not only by its look.

@@ -259,7 +259,7 @@ impl Page<'_, '_> {
             .map(|&(g, n)| {
                 let ground = &grounds[g];
                 tv!({ "code": ground.code, "label": ground.label, "url": self.ground_url(g), "count": n,
-                      "name": markdown::accessible_name(ground, &self.r.badges.default_act) })
+                      "name": self.r.badges.accessible_names[g] })
             })
             .collect();
         let bars: Vec<(String, usize)> = rows
