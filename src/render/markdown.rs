@@ -162,18 +162,28 @@ pub fn render_body(text: &str, cx: &BadgeContext, root: &str) -> Body {
 /// Gives numbered paragraphs and page breaks unique ids: `p12`, `p11-2`,
 /// and `p24-2` for the second paragraph numbered 24.
 fn assign_anchors(blocks: &mut [Block]) {
+    use std::fmt::Write as _;
     let mut used = HashSet::new();
     for b in blocks.iter_mut() {
-        let base = match (b.kind, &b.number) {
-            (BlockKind::PageBreak(n), _) => format!("page-{n}"),
-            (_, Some(num)) => format!("p{}", num.replace('.', "-")),
+        let mut id = String::with_capacity(8);
+        match (b.kind, &b.number) {
+            (BlockKind::PageBreak(n), _) => {
+                let _ = write!(id, "page-{n}");
+            }
+            (_, Some(num)) => {
+                id.push('p');
+                id.extend(num.chars().map(|c| if c == '.' { '-' } else { c }));
+            }
             _ => continue,
-        };
-        let mut id = base.clone();
-        let mut k = 2;
-        while !used.insert(id.clone()) {
-            id = format!("{base}-{k}");
-            k += 1;
+        }
+        if !used.insert(id.clone()) {
+            let base = std::mem::take(&mut id);
+            for k in 2.. {
+                id = format!("{base}-{k}");
+                if used.insert(id.clone()) {
+                    break;
+                }
+            }
         }
         b.anchor = Some(id);
     }
