@@ -119,9 +119,13 @@ impl ParagraphIndex {
 /// block's own `data-grounds` attributes, so they are what the page shows).
 pub fn printed_groups(block: &Block) -> Vec<String> {
     const ATTR: &str = "data-grounds=\"";
-    let mut out = Vec::new();
+    // `str::find` sets up a new searcher on every call, which cost more
+    // than the search: blocks are short and there are hundreds of thousands.
+    static FINDER: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+        std::sync::LazyLock::new(|| memchr::memmem::Finder::new(ATTR));
+    let mut out = Vec::with_capacity(block.groups.len());
     let mut rest = block.html.as_str();
-    while let Some(i) = rest.find(ATTR) {
+    while let Some(i) = FINDER.find(rest.as_bytes()) {
         rest = &rest[i + ATTR.len()..];
         let end = rest.find('"').unwrap_or(rest.len());
         out.push(unescape(&rest[..end]));
