@@ -6,7 +6,8 @@
 //! into the binary (DejaVu Sans, `themes/default/fonts/`), so cards look the
 //! same on every machine, with or without fonts installed. Rasterising is
 //! the slow part, so PNGs are cached by a hash of the SVG (which holds
-//! everything drawn) in `.annex-cache/cards/` under the project: an
+//! everything drawn; a hatch is hashed as the rectangle it fills, not its
+//! stripes) in `.annex-cache/cards/` under the project: an
 //! unchanged card is read back, not redrawn. The cache is only ever a copy:
 //! deleting it changes nothing but build time.
 
