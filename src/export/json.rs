@@ -343,7 +343,7 @@ pub fn release(r: &Renderer, index: &ParagraphIndex, out: &mut dyn Write) -> io:
                     .filter_map(|b| match b.kind {
                         BlockKind::PageBreak(n) => Some(PageOut {
                             number: n,
-                            anchor: b.anchor.clone().unwrap_or_else(|| format!("page-{n}")),
+                            anchor: b.id().unwrap_or_default().into_owned(),
                         }),
                         _ => None,
                     })

@@ -169,7 +169,8 @@ pub struct Badges {
     pub default_act: String,
     /// Per ground: its badges' accessible name, escaped (see `BadgeContext`).
     pub names: Vec<String>,
-    /// Per ground: the same name as text, for templates (which escape it).
+    /// Per ground: the same name as text, for templates (which escape it);
+    /// `names` is made from it.
     pub accessible_names: Vec<String>,
 }
 
@@ -189,7 +190,10 @@ impl Badges {
                 .map(|g| crate::grounds::ground_slug(&g.code))
                 .collect(),
             lookup: crate::grounds::index(&content.grounds),
-            names: markdown::escaped_names(&content.grounds, &default_act),
+            names: accessible_names
+                .iter()
+                .map(|n| super::escape::escape(n))
+                .collect(),
             accessible_names,
             default_act,
         }
@@ -508,10 +512,7 @@ pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) 
             out.push_str("<div class=\"page-break\"");
             id(out);
             out.push_str("><a class=\"page-no\" href=\"");
-            match &b.anchor {
-                Some(a) => href(out, a),
-                None => href(out, &format!("page-{n}")),
-            }
+            href(out, &b.id().unwrap_or_default());
             let _ = writeln!(
                 out,
                 "\"><span class=\"page-word\">Page </span>{n}</a></div>"
@@ -530,10 +531,7 @@ pub fn block_html(out: &mut String, b: &Block, link: Option<&str>, extra: &str) 
             out.push('>');
             if let Some(n) = &b.number {
                 out.push_str("<a class=\"para-no\" href=\"");
-                match &b.anchor {
-                    Some(a) => href(out, a),
-                    None => href(out, &format!("p{}", n.replace('.', "-"))),
-                }
+                href(out, &b.id().unwrap_or_default());
                 out.push_str("\" aria-label=\"Paragraph ");
                 out.push_str(n);
                 out.push_str("\">");

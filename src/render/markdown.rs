@@ -93,14 +93,6 @@ pub struct BadgeContext<'a> {
     pub names: &'a [String],
 }
 
-/// Every ground's [`accessible_name`], escaped, for [`BadgeContext::names`].
-pub fn escaped_names(grounds: &[Ground], default_act: &str) -> Vec<String> {
-    grounds
-        .iter()
-        .map(|g| escape(&accessible_name(g, default_act)))
-        .collect()
-}
-
 /// Renders a Markdown body. `root` is the relative path from the page the
 /// body appears on to the site root (`../../`), used for badge links and
 /// for root-absolute links written in content.
@@ -159,23 +151,42 @@ pub fn render_body(text: &str, cx: &BadgeContext, root: &str) -> Body {
     out
 }
 
+impl Block {
+    /// The element id of the block: its anchor, else the id its anchor
+    /// starts from (see [`base_anchor`]); `None` for a block with neither.
+    pub fn id(&self) -> Option<std::borrow::Cow<'_, str>> {
+        match &self.anchor {
+            Some(a) => Some(a.into()),
+            None => base_anchor(self.kind, self.number.as_deref()).map(Into::into),
+        }
+    }
+}
+
+/// The id a page break's or numbered paragraph's anchor starts from:
+/// `page-14`, `p12`, `p11-2` for paragraph `11.2`.
+fn base_anchor(kind: BlockKind, number: Option<&str>) -> Option<String> {
+    let mut id = String::with_capacity(8);
+    match (kind, number) {
+        (BlockKind::PageBreak(n), _) => {
+            let _ = write!(id, "page-{n}");
+        }
+        (_, Some(num)) => {
+            id.push('p');
+            id.extend(num.chars().map(|c| if c == '.' { '-' } else { c }));
+        }
+        _ => return None,
+    }
+    Some(id)
+}
+
 /// Gives numbered paragraphs and page breaks unique ids: `p12`, `p11-2`,
 /// and `p24-2` for the second paragraph numbered 24.
 fn assign_anchors(blocks: &mut [Block]) {
-    use std::fmt::Write as _;
     let mut used = HashSet::new();
     for b in blocks.iter_mut() {
-        let mut id = String::with_capacity(8);
-        match (b.kind, &b.number) {
-            (BlockKind::PageBreak(n), _) => {
-                let _ = write!(id, "page-{n}");
-            }
-            (_, Some(num)) => {
-                id.push('p');
-                id.extend(num.chars().map(|c| if c == '.' { '-' } else { c }));
-            }
-            _ => continue,
-        }
+        let Some(mut id) = base_anchor(b.kind, b.number.as_deref()) else {
+            continue;
+        };
         if !used.insert(id.clone()) {
             let base = std::mem::take(&mut id);
             for k in 2.. {
@@ -642,7 +653,7 @@ mod tests {
     }
 
     fn render(text: &str) -> Body {
-        let grounds = vec![
+        let grounds = [
             ground("s6(a)", "section 6(a)"),
             ground("s6(b)(i)", "section 6(b)(i)"),
         ];
@@ -655,7 +666,10 @@ mod tests {
         let cx = BadgeContext {
             lookup: &lookup,
             slugs: &slugs,
-            names: &escaped_names(&grounds, ""),
+            names: &grounds
+                .iter()
+                .map(|g| escape(&accessible_name(g, "")))
+                .collect::<Vec<_>>(),
         };
         render_body(text, &cx, "../../")
     }
