@@ -49,6 +49,10 @@ pub struct BuildReport {
     /// Per stage, in order: its name, wall time and the process's peak
     /// resident memory at its end (`annex build --timings` prints them).
     pub stages: Vec<Stage>,
+    /// How the cards were made.
+    pub cards: crate::cards::CardReport,
+    /// What became of the card cache's unused entries.
+    pub pruned: std::io::Result<crate::cards::Pruned>,
 }
 
 /// Loads and resolves the project at `root`: the checked site graph and
@@ -208,7 +212,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     }
     stages.done("pages and data files");
-    crate::cards::each(&renderer, |path, card| match card {
+    let cards = crate::cards::each(&renderer, |path, card| match card {
         crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
         crate::cards::Card::Cached { file, bytes } => stage.link(&path, &file, bytes),
     })
@@ -224,6 +228,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     stages.done("theme files and search index");
     let written = stage.commit().map_err(cannot)?;
     stages.done("swap in");
+    // Only now: a failed build leaves the cache as it was.
+    let pruned = crate::cards::prune(&site.content.root, &cards.keys);
+    stages.done("prune the card cache");
     // Freeing a large site's graph and parsed bodies takes a tenth of a
     // second or more, and nothing waits for it: a command-line build exits
     // without waiting, a long-running caller frees them meanwhile.
@@ -237,6 +244,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         warnings,
         elapsed: start.elapsed(),
         stages: stages.list,
+        cards,
+        pruned,
     })
 }
 

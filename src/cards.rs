@@ -9,7 +9,9 @@
 //! everything drawn; a hatch is hashed as the rectangle it fills, not its
 //! stripes) in `.annex-cache/cards/` under the project: an
 //! unchanged card is read back, not redrawn. The cache is only ever a copy:
-//! deleting it changes nothing but build time.
+//! deleting it changes nothing but build time. A build that succeeds removes
+//! the cached cards it did not use ([`prune`]), so the cache holds about one
+//! card per meeting however often cards change.
 
 use std::path::{Path, PathBuf};
 
@@ -34,10 +36,26 @@ const SANS_BOLD: &[u8] = include_bytes!("../themes/default/fonts/DejaVuSans-Bold
 const CACHE_VERSION: &str = "cards-2 resvg-0.49 png-0.18 zlib-rs dejavu-2.37";
 
 /// How a build's cards were produced.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CardReport {
     pub drawn: usize,
     pub cached: usize,
+    /// The cache key of every card made, sorted and without repeats: the
+    /// entries [`prune`] keeps.
+    pub keys: Vec<u64>,
+}
+
+/// What [`prune`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pruned {
+    /// Removed this many unused cards (and files left by interrupted
+    /// writes), of this many bytes.
+    Removed { files: usize, bytes: u64 },
+    /// Another build or `annex serve` was using the cache, so nothing was
+    /// removed: a later build prunes it.
+    Busy,
+    /// There is no cache.
+    NoCache,
 }
 
 /// Output path of a meeting's card.
@@ -48,6 +66,96 @@ pub fn card_path(m: &Meeting) -> String {
 /// The card folder of the project's cache.
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".annex-cache").join("cards")
+}
+
+/// Everything that uses the cache (a build or `serve` while it makes
+/// cards) holds this file's lock shared; [`prune`] takes it exclusively,
+/// and only if no one else holds it. So a card another process has found
+/// in the cache, but not yet linked or read, is never removed under it.
+const LOCK_FILE: &str = ".lock";
+
+/// The cache's lock, held shared or exclusively; `None` where the cache
+/// cannot be made (a read-only project: nothing is cached to protect) or
+/// the file system has no locks. Released when dropped.
+fn lock(cache: &Path, exclusive: bool) -> Option<Result<std::fs::File, std::fs::TryLockError>> {
+    std::fs::create_dir_all(cache).ok()?;
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(cache.join(LOCK_FILE))
+        .ok()?;
+    if exclusive {
+        Some(file.try_lock().map(|()| file))
+    } else {
+        file.lock_shared().ok().map(|()| Ok(file))
+    }
+}
+
+/// Removes from the cache of the project at `root` every card whose key is
+/// not in `keys` (a successful build's [`CardReport::keys`], sorted) and
+/// every temporary file an interrupted write left behind. Other files are
+/// left alone: only names the cache itself makes are removed. Without this,
+/// every edit that changes a card (a title, a date, a count withheld) would
+/// leave its old card in the cache for good.
+pub fn prune(root: &Path, keys: &[u64]) -> std::io::Result<Pruned> {
+    let cache = cache_dir(root);
+    if !cache.is_dir() {
+        return Ok(Pruned::NoCache);
+    }
+    let _lock = match lock(&cache, true) {
+        Some(Ok(file)) => file,
+        Some(Err(std::fs::TryLockError::WouldBlock)) => return Ok(Pruned::Busy),
+        Some(Err(std::fs::TryLockError::Error(e))) => return Err(e),
+        None => return Ok(Pruned::NoCache),
+    };
+    let (mut files, mut bytes) = (0, 0);
+    for entry in std::fs::read_dir(&cache)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        let Some(name) = name.to_str() else { continue };
+        let stale = match cache_entry(name) {
+            // A temporary file's writer held the lock shared: none is
+            // writing now that this holds it exclusively.
+            Some(Entry::Temporary) => true,
+            Some(Entry::Card(key)) => keys.binary_search(&key).is_err(),
+            None => false,
+        };
+        if stale {
+            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => {
+                    files += 1;
+                    bytes += size;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(Pruned::Removed { files, bytes })
+}
+
+/// A file the cache made: a card (`<16 hex digits>.png`, its key) or a
+/// card being written (`<key>.<process id>.tmp`).
+#[derive(Debug, PartialEq, Eq)]
+enum Entry {
+    Card(u64),
+    Temporary,
+}
+
+fn cache_entry(name: &str) -> Option<Entry> {
+    let key = |hex: &str| {
+        (hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+            .then(|| u64::from_str_radix(hex, 16).ok())
+            .flatten()
+    };
+    if let Some(hex) = name.strip_suffix(".png") {
+        return key(hex).map(Entry::Card);
+    }
+    let (hex, pid) = name.strip_suffix(".tmp")?.split_once('.')?;
+    let pid_ok = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
+    (key(hex).is_some() && pid_ok).then_some(Entry::Temporary)
 }
 
 /// Every meeting's card, drawn or read from the cache, sorted by path.
@@ -104,9 +212,11 @@ where
 {
     let c = &r.site.content;
     let cache = cache_dir(&c.root);
+    let _lock = lock(&cache, false);
     let options = std::sync::OnceLock::new();
     let drawn = std::sync::atomic::AtomicUsize::new(0);
     let cached = std::sync::atomic::AtomicUsize::new(0);
+    let keys = std::sync::Mutex::new(Vec::with_capacity(meetings.len()));
     // Each thread draws into one pixmap (3 MB), cleared between cards,
     // rather than asking the allocator for a new one per card.
     meetings.par_iter().try_for_each_init(
@@ -116,10 +226,9 @@ where
             // drawing the stripes costs more than the rest of the SVG, and
             // a cached card (the usual case) needs only the key.
             let described = card_svg(r, m, Stripes::Described);
-            let key = format!(
-                "{:016x}",
-                fnv1a(&[CACHE_VERSION.as_bytes(), described.as_bytes()])
-            );
+            let key = fnv1a(&[CACHE_VERSION.as_bytes(), described.as_bytes()]);
+            keys.lock().unwrap_or_else(|e| e.into_inner()).push(key);
+            let key = format!("{key:016x}");
             let cached_png = cache.join(format!("{key}.png"));
             // One `stat` tells both that the card is cached and its size,
             // which the build counts without asking the file system again.
@@ -150,9 +259,13 @@ where
             put(card_path(&c.meetings[m]), Card::Drawn(bytes))
         },
     )?;
+    let mut keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
+    keys.sort_unstable();
+    keys.dedup();
     Ok(CardReport {
         drawn: drawn.into_inner(),
         cached: cached.into_inner(),
+        keys,
     })
 }
 
@@ -555,6 +668,30 @@ mod tests {
             vec!["Meeting with Deputy Secretary of", "State Kurt Campbell"]
         );
         assert_eq!(wrap("a b c d", 3, 1), vec!["a b…"]);
+    }
+
+    #[test]
+    fn prune_knows_the_cache_s_own_names_only() {
+        assert_eq!(
+            cache_entry("00ff00ff00ff00ff.png"),
+            Some(Entry::Card(0x00ff_00ff_00ff_00ff))
+        );
+        assert_eq!(
+            cache_entry("00ff00ff00ff00ff.77.tmp"),
+            Some(Entry::Temporary)
+        );
+        for other in [
+            ".lock",
+            "notes.png",
+            "00ff00ff00ff00f.png",
+            "00ff00ff00ff00ffa.png",
+            "+0ff00ff00ff00ff.png",
+            "00ff00ff00ff00ff.tmp",
+            "00ff00ff00ff00ff.x.tmp",
+            "00ff00ff00ff00ff.png.bak",
+        ] {
+            assert_eq!(cache_entry(other), None, "{other}");
+        }
     }
 
     #[test]

@@ -524,11 +524,19 @@ fn usage_errors_exit_2_and_success_ends_with_one_summary_line() {
         stdout.starts_with("built ") && stdout.contains(" pages ") && stdout.contains(" s"),
         "{stdout}"
     );
-    // --timings: then one line per stage, each with its time and memory.
+    // --timings: then one line per stage, each with its time and memory,
+    // and how the cards were made.
     let run = build_to(&out, &["--timings"]);
     assert_eq!(run.status.code(), Some(0));
     let stdout = String::from_utf8_lossy(&run.stdout);
-    let stages: Vec<&str> = stdout.lines().skip(1).collect();
+    let mut stages: Vec<&str> = stdout.lines().skip(1).collect();
+    let cards = stages.pop().unwrap_or_default();
+    assert!(
+        cards.starts_with("  cards: ")
+            && cards.contains(" drawn, ")
+            && cards.contains(" from the cache"),
+        "{stdout}"
+    );
     assert!(stages.len() >= 6, "{stdout}");
     for (line, name) in stages.iter().zip(["load", "resolve", "prepare"]) {
         assert!(line.contains(name), "{stdout}");
@@ -659,4 +667,138 @@ fn a_template_error_names_the_template_line_and_column() {
         err.contains("templates/components.html:1:43: error[template]"),
         "{err}"
     );
+}
+
+/// The names of the files in the project's card cache.
+fn cache_names(root: &Path) -> BTreeSet<String> {
+    match fs::read_dir(root.join(".annex-cache/cards")) {
+        Ok(dir) => dir
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
+        Err(_) => BTreeSet::new(),
+    }
+}
+
+fn build_report(root: &Path, out: &Path) -> annex::build::BuildReport {
+    annex::build::build(&annex::build::BuildOptions {
+        root: root.to_path_buf(),
+        output: Some(out.to_path_buf()),
+        base_url: None,
+        theme: None,
+    })
+    .unwrap_or_else(|_| panic!("{} builds", root.display()))
+}
+
+#[test]
+fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_cache() {
+    use annex::cards::Pruned;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    let out = tmp.path().join("public");
+    let cache = root.join(".annex-cache/cards");
+    // Other tests build the fixture where it is, caching its cards there.
+    let _ = fs::remove_dir_all(root.join(".annex-cache"));
+
+    let first = build_report(&root, &out);
+    assert_eq!((first.cards.drawn, first.cards.cached), (3, 0));
+    let cards: BTreeSet<String> = cache_names(&root)
+        .into_iter()
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    assert_eq!(cards.len(), 3, "one cached card per meeting");
+
+    // A retitled meeting gets a new card; its old one is removed, and so is
+    // a temporary file an interrupted build left, but not a stranger's file.
+    fs::write(cache.join("0123456789abcdef.4242.tmp"), b"half a card").unwrap();
+    fs::write(cache.join("notes.txt"), b"mine").unwrap();
+    let minister = root.join("content/meetings/minister.md");
+    replace_in(
+        &minister,
+        "title: Meeting with a minister",
+        "title: Talks with a minister",
+    );
+    let second = build_report(&root, &out);
+    assert_eq!((second.cards.drawn, second.cards.cached), (1, 2));
+    assert!(
+        matches!(second.pruned, Ok(Pruned::Removed { files: 2, bytes }) if bytes > 11),
+        "{:?}",
+        second.pruned
+    );
+    let after = cache_names(&root);
+    assert!(
+        after.contains("notes.txt") && after.contains(".lock"),
+        "{after:?}"
+    );
+    assert!(!after.iter().any(|n| n.ends_with(".tmp")), "{after:?}");
+    let now: BTreeSet<String> = after.into_iter().filter(|n| n.ends_with(".png")).collect();
+    assert_eq!(now.len(), 3);
+    assert_eq!(
+        now.intersection(&cards).count(),
+        2,
+        "only the retitled card changed"
+    );
+    // The output's card is a whole PNG, whatever became of the cache.
+    let png = fs::read(out.join("cards/minister.png")).unwrap();
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n") && png.len() > 10_000);
+
+    // While another build or `serve` holds the cache, nothing is removed.
+    let holder = fs::File::open(cache.join(".lock")).unwrap();
+    holder.lock_shared().unwrap();
+    replace_in(
+        &minister,
+        "title: Talks with a minister",
+        "title: Meeting with a minister",
+    );
+    let third = build_report(&root, &out);
+    assert_eq!(third.pruned.as_ref().ok(), Some(&Pruned::Busy));
+    assert_eq!(
+        cache_names(&root)
+            .iter()
+            .filter(|n| n.ends_with(".png"))
+            .count(),
+        4
+    );
+    drop(holder);
+    let fourth = build_report(&root, &out);
+    assert_eq!((fourth.cards.drawn, fourth.cards.cached), (0, 3));
+    assert!(matches!(
+        fourth.pruned,
+        Ok(Pruned::Removed { files: 1, .. })
+    ));
+    let last: BTreeSet<String> = cache_names(&root)
+        .into_iter()
+        .filter(|n| n.ends_with(".png"))
+        .collect();
+    assert_eq!(last, cards, "back to the first build's cards");
+    // Content files are never touched.
+    assert!(fs::read_to_string(&minister)
+        .unwrap()
+        .contains("title: Meeting with a minister"));
+}
+
+#[test]
+fn a_failed_build_leaves_the_card_cache_as_it_was() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    copy_dir(&fixture(), &root);
+    let out = tmp.path().join("public");
+    build_report(&root, &out);
+    let cache = root.join(".annex-cache/cards");
+    fs::write(cache.join("fedcba9876543210.png"), b"an old card").unwrap();
+    let before = snapshot(&cache);
+    let minister = root.join("content/meetings/minister.md");
+    replace_in(
+        &minister,
+        "title: Meeting with a minister",
+        "title: [unclosed",
+    );
+    assert!(annex::build::build(&annex::build::BuildOptions {
+        root: root.clone(),
+        output: Some(out.clone()),
+        base_url: None,
+        theme: None,
+    })
+    .is_err());
+    assert_eq!(snapshot(&cache), before);
 }

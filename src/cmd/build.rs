@@ -56,6 +56,13 @@ pub fn run(args: Args) -> u8 {
                 report.output.display(),
                 report.elapsed.as_secs_f64()
             );
+            if let Err(e) = &report.pruned {
+                eprintln!(
+                    "warning: could not remove unused cards from {}: {e}",
+                    crate::cards::cache_dir(&options.root).display()
+                );
+                eprintln!("  = hint: the site was built; deleting the folder is always safe");
+            }
             if timings {
                 for s in &report.stages {
                     let rss = match (s.peak_rss, s.rss) {
@@ -66,6 +73,7 @@ pub fn run(args: Args) -> u8 {
                     };
                     println!("  {:>8.3} s  {rss}  {}", s.time.as_secs_f64(), s.name);
                 }
+                println!("  cards: {}", cards_line(&report));
             }
             super::OK
         }
@@ -84,6 +92,24 @@ pub fn run(args: Args) -> u8 {
             eprintln!("error: {msg}");
             super::USAGE
         }
+    }
+}
+
+/// How the cards were made, and what became of the cache's unused ones.
+fn cards_line(report: &build::BuildReport) -> String {
+    use crate::cards::Pruned;
+    let made = format!(
+        "{} drawn, {} from the cache",
+        report.cards.drawn, report.cards.cached
+    );
+    match &report.pruned {
+        Ok(Pruned::Removed { files, bytes }) if *files > 0 => format!(
+            "{made}; {files} unused removed from the cache ({})",
+            human_bytes(*bytes)
+        ),
+        Ok(Pruned::Busy) => format!("{made}; cache in use by another annex, not pruned"),
+        Ok(_) => made,
+        Err(e) => format!("{made}; cache not pruned: {e}"),
     }
 }
 
