@@ -52,7 +52,7 @@ impl Request {
 /// this response.
 #[derive(Debug, Clone)]
 pub enum Body {
-    Shared(Arc<[u8]>),
+    Shared(Arc<Vec<u8>>),
     Owned(Vec<u8>),
 }
 
