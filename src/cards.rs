@@ -160,14 +160,10 @@ fn cache_entry(name: &str) -> Option<Entry> {
 
 /// Every meeting's card, drawn or read from the cache, sorted by path.
 pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
-    files_of(r, &all(r))
-}
-
-/// The cards of the meetings at `meetings` (indices into the content's
-/// meetings), as [`files`]: `serve` makes again only those an edit changed.
-pub fn files_of(r: &Renderer, meetings: &[usize]) -> (Vec<OutputFile>, CardReport) {
     let out = std::sync::Mutex::new(Vec::new());
-    let report = each_of(r, meetings, |path, card| {
+    // Read while the cache is held (in `each`), so no build removes a
+    // card between finding and reading it.
+    let report = each(r, |path, card| {
         let bytes = match card {
             Card::Drawn(bytes) => bytes,
             Card::Cached { file, .. } => std::fs::read(file)?,
@@ -183,8 +179,43 @@ pub fn files_of(r: &Renderer, meetings: &[usize]) -> (Vec<OutputFile>, CardRepor
     (files, report)
 }
 
+/// The cards of the meetings at `meetings` (`None`: every meeting), sorted
+/// by path, as they were made: `serve` keeps a cached card as its file in
+/// the cache, read when asked for, rather than holding its bytes (a third
+/// of a large site's). The caller holds the cache ([`hold`]) for as long
+/// as it refers to those files.
+pub fn cards_of(r: &Renderer, meetings: Option<&[usize]>) -> (Vec<(String, Card)>, CardReport) {
+    let out = std::sync::Mutex::new(Vec::new());
+    let all_meetings;
+    let meetings = match meetings {
+        Some(m) => m,
+        None => {
+            all_meetings = all(r);
+            &all_meetings
+        }
+    };
+    let report = each_of(r, meetings, |path, card| {
+        out.lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push((path, card));
+        Ok(())
+    })
+    .unwrap_or_default();
+    let mut cards = out.into_inner().unwrap_or_else(|e| e.into_inner());
+    cards.sort_by(|a, b| a.0.cmp(&b.0));
+    (cards, report)
+}
+
+/// Holds the cache of the project at `root` until dropped, so that no
+/// build removes a card from it meanwhile ([`prune`] finds it busy).
+/// `None` where there is no cache to hold (see [`lock`]).
+pub fn hold(root: &Path) -> Option<std::fs::File> {
+    lock(&cache_dir(root), false).and_then(Result::ok)
+}
+
 /// A card for the output: just drawn, or a file in the cache (which a
 /// build links or copies without reading it), with its size in bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Card {
     Drawn(Vec<u8>),
     Cached { file: PathBuf, bytes: u64 },

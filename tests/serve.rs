@@ -1090,3 +1090,79 @@ fn a_dangling_reference_in_an_edited_meeting_keeps_the_last_good_site_until_fixe
     let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
     assert!(verified.contains("equals a full render"), "{verified}");
 }
+
+#[test]
+fn cached_cards_are_served_from_the_cache_which_no_build_prunes_meanwhile() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    // A build first, so that the cards are in the cache when serve starts.
+    let out = dir.path().join("public");
+    let out = out.to_str().unwrap();
+    let run = common::annex_in(&site, &["build", "--output", out]);
+    assert_eq!(run.status.code(), Some(0));
+    let mut server = Server::start(&site);
+    let slug = choice
+        .meeting_url
+        .trim_start_matches("/meetings/")
+        .trim_end_matches('/');
+    let card_url = format!("/cards/{slug}.png");
+    let card = server.get(&card_url);
+    assert_eq!(card.status, 200);
+    assert_eq!(card.header("Content-Type"), Some("image/png"));
+    // Its ETag names its file in the cache, whose bytes it is.
+    let etag = card.header("ETag").unwrap().to_string();
+    let key = etag
+        .trim_matches('"')
+        .strip_prefix("card-")
+        .unwrap_or_else(|| panic!("a cached card's ETag: {etag}"));
+    let cached = site.join(format!(".annex-cache/cards/{key}.png"));
+    assert_eq!(std::fs::read(&cached).unwrap(), card.body);
+    let again = request(server.port, "GET", &card_url, &[("If-None-Match", &etag)]);
+    assert_eq!(again.status, 304);
+
+    // A retitled meeting gets a new card once the work after the reload is
+    // done; the old one stays in the cache.
+    retitle(
+        &site.join(&choice.meeting_file),
+        "Edited meeting title 2c9d",
+    );
+    let new = server.wait_for(&card_url, "a new card", |r| {
+        r.status == 200 && r.header("ETag") != Some(etag.as_str())
+    });
+    assert!(new.body.starts_with(b"\x89PNG") && new.body != card.body);
+    let verified = server.wait_line(|l| l.starts_with("verify 2:"));
+    assert!(verified.contains("equals a full render"), "{verified}");
+    assert!(cached.is_file());
+
+    // A build while serve runs leaves the cache alone...
+    let run = common::annex_in(&site, &["build", "--timings", "--output", out]);
+    assert_eq!(run.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        stdout.contains("cache in use by another annex, not pruned"),
+        "{stdout}"
+    );
+    assert!(cached.is_file());
+    assert_eq!(server.get(&card_url).body, new.body);
+    // ...and once serve has stopped, a build prunes the old card.
+    drop(server);
+    let run = common::annex_in(&site, &["build", "--timings", "--output", out]);
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(stdout.contains("unused removed from the cache"), "{stdout}");
+    assert!(!cached.exists());
+
+    // Deleting the cache under a running serve costs the cached cards
+    // until a restart, said so, and nothing else.
+    let mut server = Server::start(&site);
+    std::fs::remove_dir_all(site.join(".annex-cache")).unwrap();
+    let gone = server.get(&card_url);
+    assert_eq!(gone.status, 404);
+    assert!(
+        gone.text().contains("restart annex serve"),
+        "{}",
+        gone.text()
+    );
+    server.wait_line(|l| l.contains(&format!("cannot serve cards/{slug}.png")));
+    assert_eq!(server.get(&choice.meeting_url).status, 200);
+}

@@ -554,17 +554,8 @@ impl<'s> Renderer<'s> {
     /// Files made from the whole site rather than one page: the data
     /// downloads (see `export`) and the meetings' social cards (`cards`).
     pub fn site_files(&self) -> Vec<OutputFile> {
-        self.site_files_with_cards(None)
-    }
-
-    /// [`Renderer::site_files`] with the cards of the meetings at
-    /// `meetings` only (`None`: every card).
-    pub fn site_files_with_cards(&self, meetings: Option<&[usize]>) -> Vec<OutputFile> {
         let mut files = crate::export::files(self);
-        match meetings {
-            None => files.extend(crate::cards::files(self).0),
-            Some(m) => files.extend(crate::cards::files_of(self, m).0),
-        }
+        files.extend(crate::cards::files(self).0);
         files
     }
 

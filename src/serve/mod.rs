@@ -83,6 +83,9 @@ pub fn run(options: &Options) -> Result<(), String> {
     };
     let origin = format!("http://{host}:{}", addr.port());
 
+    // Cached cards are served from the cache: no build removes them while
+    // this is held.
+    let _cache = crate::cards::hold(&canonical);
     let hub = reload::Hub::new();
     let store = Store::new(Arc::clone(&hub));
     let mut project = Project::new(root, &origin);
@@ -168,13 +171,27 @@ pub fn run(options: &Options) -> Result<(), String> {
     Err("the file watcher stopped".into())
 }
 
+/// A rebuild's files and cards, as the store takes them.
+fn incoming(
+    files: Vec<crate::render::OutputFile>,
+    cards: Vec<(String, crate::cards::Card)>,
+) -> Vec<store::Incoming> {
+    let cards = cards.into_iter().map(store::Incoming::from);
+    files
+        .into_iter()
+        .map(store::Incoming::from)
+        .chain(cards)
+        .collect()
+}
+
 /// Does a piece of the work left after a reload and puts it in place.
 fn step(store: &Store, project: &mut Project) {
     let generation = project.generation;
     match project.step(&store.wanted()) {
         Ok(step) => {
-            if !step.files.is_empty() || step.outputs.is_some() {
-                store.fill(step.files, step.outputs.as_ref(), generation);
+            if !step.files.is_empty() || !step.cards.is_empty() || step.outputs.is_some() {
+                let files = incoming(step.files, step.cards);
+                store.fill(files, step.outputs.as_ref(), generation);
             }
             let Some(done) = step.done else { return };
             store.clear_pending();
@@ -244,7 +261,7 @@ fn report(
             let rebuild_ms = since.elapsed().as_secs_f64() * 1000.0;
             let swapping = Instant::now();
             store.update(
-                rebuilt.files,
+                incoming(rebuilt.files, rebuilt.cards),
                 rebuilt.outputs.as_ref(),
                 &rebuilt.removed,
                 &rebuilt.later,

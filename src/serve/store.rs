@@ -1,18 +1,23 @@
 //! The served site, held in memory, and how a request is answered from it.
 //!
-//! `serve` never reads a file to answer a request: it answers from the
-//! files the last good build rendered, keyed by their output path. No URL
-//! can therefore reach anything outside the site, whatever its spelling
+//! `serve` answers from the files the last good build rendered, keyed by
+//! their output path, and reads no file named by a request: the one kind
+//! it reads at all is a cached card (a third of a large site's bytes, kept
+//! out of memory), at the cache path the build recorded for it. No URL can
+//! therefore reach anything outside the site, whatever its spelling
 //! (`http::path_segments` refuses traversal before the lookup anyway), and
 //! there is nothing to list: a folder's URL serves its `index.html` or the
 //! theme's 404 page.
 //!
-//! Each file keeps an ETag (a hash of its bytes) and the time its bytes last
+//! Each file keeps an ETag (a hash of its bytes, or a cached card's name,
+//! which is one) and the time its bytes last
 //! changed, for conditional requests, and the number of the rebuild that
 //! last rendered it, sent as `X-Annex-Generation` so that tests and the
 //! curious can see which pages an edit re-rendered.
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
@@ -21,19 +26,75 @@ use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use super::http::{self, Body, Handler, Reply, Request, Response};
 use super::reload::{self, Hub};
+use crate::cards::Card;
 use crate::diagnostics::Diagnostics;
 use crate::render::escape::escape;
 
 /// One served file.
 #[derive(Debug, Clone)]
 struct File {
-    /// As rendered: an `Arc<Vec<u8>>` takes the rendered bytes as they
-    /// are, where an `Arc<[u8]>` would copy them (750 MB at 10,000
-    /// meetings, each page touched afresh).
-    bytes: Arc<Vec<u8>>,
+    bytes: Stored,
     etag: String,
     modified: SystemTime,
     generation: u64,
+}
+
+/// A served file's bytes.
+#[derive(Debug, Clone)]
+enum Stored {
+    /// As rendered: an `Arc<Vec<u8>>` takes the rendered bytes as they
+    /// are, where an `Arc<[u8]>` would copy them (750 MB at 10,000
+    /// meetings, each page touched afresh).
+    Memory(Arc<Vec<u8>>),
+    /// A card in the project's card cache, read when asked for: cards are
+    /// a third of a large site's bytes. Its name is a hash of what it
+    /// shows, so the file never changes, and `serve` holds the cache so
+    /// that no build removes it (`cards::hold`).
+    Cache(PathBuf),
+}
+
+impl Stored {
+    /// The bytes: a clone of the shared ones, or the cached file's.
+    fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
+        match self {
+            Stored::Memory(b) => Ok(Cow::Borrowed(b.as_slice())),
+            Stored::Cache(file) => std::fs::read(file).map(Cow::Owned),
+        }
+    }
+
+    fn same(&self, other: &Stored) -> bool {
+        match (self, other) {
+            (Stored::Memory(a), Stored::Memory(b)) => a == b,
+            (Stored::Cache(a), Stored::Cache(b)) => a == b,
+            _ => false,
+        }
+    }
+}
+
+/// A file a rebuild made, as the store takes it: a rendered file, or a
+/// card as `cards::cards_of` made it.
+pub struct Incoming {
+    path: String,
+    bytes: Stored,
+}
+
+impl From<crate::render::OutputFile> for Incoming {
+    fn from(f: crate::render::OutputFile) -> Incoming {
+        Incoming {
+            path: f.path,
+            bytes: Stored::Memory(Arc::new(f.bytes)),
+        }
+    }
+}
+
+impl From<(String, Card)> for Incoming {
+    fn from((path, card): (String, Card)) -> Incoming {
+        let bytes = match card {
+            Card::Drawn(bytes) => Stored::Memory(Arc::new(bytes)),
+            Card::Cached { file, .. } => Stored::Cache(file),
+        };
+        Incoming { path, bytes }
+    }
 }
 
 #[derive(Default)]
@@ -91,7 +152,7 @@ impl Store {
     /// Returns how many files' bytes changed.
     pub fn update(
         &self,
-        rendered: Vec<crate::render::OutputFile>,
+        rendered: Vec<Incoming>,
         outputs: Option<&HashSet<String>>,
         removed: &[String],
         later: &[String],
@@ -124,7 +185,7 @@ impl Store {
     /// waiting for them.
     pub fn fill(
         &self,
-        rendered: Vec<crate::render::OutputFile>,
+        rendered: Vec<Incoming>,
         outputs: Option<&HashSet<String>>,
         generation: u64,
     ) -> usize {
@@ -191,7 +252,7 @@ impl Store {
 
     fn put(
         &self,
-        rendered: Vec<crate::render::OutputFile>,
+        rendered: Vec<Incoming>,
         outputs: Option<&HashSet<String>>,
         removed: &[String],
         generation: u64,
@@ -202,7 +263,7 @@ impl Store {
         // Bytes equal to the served ones need no hash (a rebuild's site
         // files are mostly unchanged, and cards are megabytes in all).
         // In parallel: a first build's files are the whole site.
-        let prepared: Vec<(String, Vec<u8>, Option<String>)> = {
+        let prepared: Vec<(Incoming, Option<String>)> = {
             let Ok(state) = self.state.read() else {
                 return 0;
             };
@@ -210,9 +271,11 @@ impl Store {
             rendered
                 .into_par_iter()
                 .map(|f| {
-                    let same = files.get(&f.path).is_some_and(|old| *old.bytes == *f.bytes);
+                    let same = files
+                        .get(&f.path)
+                        .is_some_and(|old| old.bytes.same(&f.bytes));
                     let etag = (!same).then(|| etag(&f.bytes));
-                    (f.path, f.bytes, etag)
+                    (f, etag)
                 })
                 .collect()
         };
@@ -220,11 +283,11 @@ impl Store {
             return 0;
         };
         let mut changed = 0;
-        for (path, bytes, etag) in prepared {
+        for (Incoming { path, bytes }, etag) in prepared {
             let etag = match etag {
                 Some(etag) => etag,
                 None => match state.files.get_mut(&path) {
-                    Some(f) if *f.bytes == *bytes => {
+                    Some(f) if f.bytes.same(&bytes) => {
                         f.generation = generation;
                         continue;
                     }
@@ -233,13 +296,13 @@ impl Store {
                 },
             };
             match state.files.get_mut(&path) {
-                Some(f) if f.etag == etag && *f.bytes == *bytes => f.generation = generation,
+                Some(f) if f.etag == etag && f.bytes.same(&bytes) => f.generation = generation,
                 _ => {
                     changed += 1;
                     state.files.insert(
                         path,
                         File {
-                            bytes: Arc::new(bytes),
+                            bytes,
                             etag,
                             modified: now,
                             generation,
@@ -288,7 +351,9 @@ impl Store {
         for f in full {
             match state.files.get(&f.path) {
                 None => out.push(format!("missing {}", f.path)),
-                Some(s) if *s.bytes != *f.bytes => out.push(format!("stale {}", f.path)),
+                Some(s) if !s.bytes.bytes().is_ok_and(|b| *b == *f.bytes) => {
+                    out.push(format!("stale {}", f.path))
+                }
                 Some(_) => {}
             }
         }
@@ -420,10 +485,21 @@ fn serve_file(state: &State, key: &str, file: &File, status: u16, request: &Requ
             .header("Last-Modified", last_modified)
             .header("Cache-Control", "no-cache");
     }
-    let body = if html {
-        Body::Owned(decorate(&file.bytes, state.errors.as_deref()))
-    } else {
-        Body::Shared(Arc::clone(&file.bytes))
+    let body = match &file.bytes {
+        Stored::Memory(bytes) if html => Body::Owned(decorate(bytes, state.errors.as_deref())),
+        Stored::Memory(bytes) => Body::Shared(Arc::clone(bytes)),
+        Stored::Cache(cached) => match std::fs::read(cached) {
+            Ok(bytes) => Body::Owned(bytes),
+            Err(e) => {
+                // Only the folder's removal by hand does this: no build
+                // prunes the cache while `serve` holds it.
+                eprintln!(
+                    "warning: cannot serve {key}: cannot read {}: {e}\n  = hint: restart annex serve to draw the cards again",
+                    cached.display()
+                );
+                return Response::text(404, "This card is no longer in the card cache; restart annex serve to draw it again");
+            }
+        },
     };
     Response::new(status, content_type, body)
         .header("ETag", etag)
@@ -523,12 +599,21 @@ pub fn error_html(diags: &Diagnostics) -> String {
     )
 }
 
-/// A strong validator for bytes: 64 bits of the standard hasher with its
-/// fixed keys (`DefaultHasher::new`), so it is the same across restarts.
-fn etag(bytes: &[u8]) -> String {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    format!("{:016x}", h.finish())
+/// A strong validator for a file's bytes: 64 bits of the standard hasher
+/// with its fixed keys (`DefaultHasher::new`), so it is the same across
+/// restarts; for a cached card, its name, which is a hash of what it shows.
+fn etag(bytes: &Stored) -> String {
+    match bytes {
+        Stored::Memory(bytes) => {
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            bytes.as_slice().hash(&mut h);
+            format!("{:016x}", h.finish())
+        }
+        Stored::Cache(file) => format!(
+            "card-{}",
+            file.file_stem().unwrap_or_default().to_string_lossy()
+        ),
+    }
 }
 
 #[cfg(test)]

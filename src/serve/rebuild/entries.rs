@@ -201,6 +201,7 @@ impl Project {
         let done = self.first_pages(live, first, later, &affected, Some(&changed_at))?;
         Ok(Some(Rebuilt {
             files: done.files,
+            cards: Vec::new(),
             outputs: None,
             removed: Vec::new(),
             later: done.later,
@@ -337,6 +338,7 @@ impl Project {
         }
         Ok(Rebuilt {
             files: done.files,
+            cards: Vec::new(),
             outputs: None,
             removed,
             later: done.later,

@@ -66,6 +66,7 @@ use std::collections::{BTreeSet, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use crate::cards::Card;
 use crate::diagnostics::Diagnostics;
 use crate::load::{self, Kind};
 use crate::model::{Entry, Site};
@@ -89,6 +90,8 @@ self_cell::self_cell!(
 pub struct Rebuilt {
     /// Files rendered, to put in place before the reload.
     pub files: Vec<OutputFile>,
+    /// Cards made, to put in place with them (see `cards::cards_of`).
+    pub cards: Vec<(String, Card)>,
     /// Every output path the site now has, when this rebuild knows them
     /// all (a full one); files not in it are dropped.
     pub outputs: Option<HashSet<String>>,
@@ -112,6 +115,7 @@ pub struct Rebuilt {
 /// One piece of the work left after a reload.
 pub struct Step {
     pub files: Vec<OutputFile>,
+    pub cards: Vec<(String, Card)>,
     /// Every output path, once the site files are made.
     pub outputs: Option<HashSet<String>>,
     /// Set when the work of the last rebuild is complete.
@@ -369,16 +373,23 @@ impl Project {
         let all = r.all_pages();
         let mut files = r.render(&all)?;
         files.extend(r.theme_files());
-        let site_files = r.site_files();
-        self.site_paths = non_card_paths(&site_files);
-        files.extend(site_files);
-        let outputs = files.iter().map(|f| f.path.clone()).collect();
+        let data = crate::export::files(r);
+        self.site_paths = data.iter().map(|f| f.path.clone()).collect();
+        files.extend(data);
+        let (cards, _) = crate::cards::cards_of(r, None);
+        let outputs = files
+            .iter()
+            .map(|f| &f.path)
+            .chain(cards.iter().map(|(path, _)| path))
+            .cloned()
+            .collect();
         let base_path = r.base_path.clone();
         let total = all.len();
         self.live = Some(live);
         self.todo = Some(Todo::new(self.generation, false));
         Ok(Rebuilt {
             files,
+            cards,
             outputs: Some(outputs),
             removed: Vec::new(),
             later: Vec::new(),
@@ -455,6 +466,7 @@ impl Project {
         };
         Rebuilt {
             files,
+            cards: Vec::new(),
             outputs: None,
             removed: Vec::new(),
             later: Vec::new(),
@@ -584,6 +596,7 @@ impl Project {
             self.todo = None;
             return Ok(Step {
                 files: Vec::new(),
+                cards: Vec::new(),
                 outputs: None,
                 done: None,
             });
@@ -618,16 +631,18 @@ impl Project {
             todo.pages_done += files.len();
             return Ok(Step {
                 files,
+                cards: Vec::new(),
                 outputs: None,
                 done: None,
             });
         }
         if todo.site_files {
             todo.site_files = false;
-            let cards: Option<Vec<usize>> = todo.cards.take().map(|c| c.into_iter().collect());
-            let mut files = r.site_files_with_cards(cards.as_deref());
-            todo.site_files_done = files.len();
-            self.site_paths = non_card_paths(&files);
+            let meetings: Option<Vec<usize>> = todo.cards.take().map(|c| c.into_iter().collect());
+            let mut files = crate::export::files(r);
+            let (cards, _) = crate::cards::cards_of(r, meetings.as_deref());
+            todo.site_files_done = files.len() + cards.len();
+            self.site_paths = files.iter().map(|f| f.path.clone()).collect();
             let mut outputs: HashSet<String> = r
                 .all_pages()
                 .into_iter()
@@ -635,13 +650,15 @@ impl Project {
                 .collect();
             outputs.extend(r.theme_files().into_iter().map(|f| f.path));
             outputs.extend(files.iter().map(|f| f.path.clone()));
-            if cards.is_some() {
+            outputs.extend(cards.iter().map(|(path, _)| path.clone()));
+            if meetings.is_some() {
                 // The other cards are as they were.
                 outputs.extend(r.site.content.meetings.iter().map(crate::cards::card_path));
             }
             files.shrink_to_fit();
             return Ok(Step {
                 files,
+                cards,
                 outputs: Some(outputs),
                 done: None,
             });
@@ -650,6 +667,7 @@ impl Project {
         let full_render = (self.verify && todo.partial).then(|| self.full_render());
         Ok(Step {
             files: Vec::new(),
+            cards: Vec::new(),
             outputs: None,
             done: Some(Done {
                 generation: todo.generation,
@@ -674,15 +692,6 @@ impl Project {
         files.extend(r.site_files());
         Ok(files)
     }
-}
-
-/// The site files that are not cards (the data downloads).
-fn non_card_paths(files: &[OutputFile]) -> Vec<String> {
-    files
-        .iter()
-        .filter(|f| !f.path.starts_with("cards/"))
-        .map(|f| f.path.clone())
-        .collect()
 }
 
 /// The templates pages are rendered with, by page kind (see
