@@ -407,6 +407,22 @@ def free_port():
     return port
 
 
+def serve_memory(pid):
+    """Peak and current resident memory of a process in MiB (Linux), as
+    `peak_rss_mib` and `rss_mib`; nothing where /proc has no such figures."""
+    found = {}
+    try:
+        with open(f"/proc/{pid}/status", encoding="utf-8") as fh:
+            for line in fh:
+                key, _, value = line.partition(":")
+                if key in ("VmHWM", "VmRSS"):
+                    kib = int(value.split()[0])
+                    found["peak_rss_mib" if key == "VmHWM" else "rss_mib"] = round(kib / 1024)
+    except (OSError, ValueError, IndexError):
+        pass
+    return found
+
+
 def serve_incremental(annex_bin, site, n, edits, logdir):
     """Times save -> reload message under `annex serve`, EDITS times."""
     port = free_port()
@@ -476,6 +492,7 @@ def serve_incremental(annex_bin, site, n, edits, logdir):
                 checked += 1
             time.sleep(0.6)
             client.drain()
+        res.update(serve_memory(p.pid))
         res.update({"edits": len(lat), "ms": [round(x * 1000, 2) for x in lat],
                     "median_ms": statistics.median(lat) * 1000, "min_ms": min(lat) * 1000,
                     "max_ms": max(lat) * 1000, "edits_visible_after_reload": checked,
@@ -673,7 +690,8 @@ def summary(R):
         L.append(f"Incremental (annex serve, N={fmt_int(inc['n'])}, channel {inc['channel']}): save → reload message "
                  f"median {inc['median_ms']:.1f} ms (min {inc['min_ms']:.1f}, max {inc['max_ms']:.1f}) over {inc['edits']} edits; "
                  f"{inc['edits_visible_after_reload']}/{inc['edits']} edits visible in the page after the reload; "
-                 f"serve start-up (first page served) {inc['startup_s']:.2f} s. Each: {inc['ms']}")
+                 f"serve start-up (first page served) {inc['startup_s']:.2f} s; serve's memory after the edits "
+                 f"{inc.get('rss_mib', '?')} MiB resident, peak {inc.get('peak_rss_mib', '?')} MiB. Each: {inc['ms']}")
         for kd, v in inc.get("kinds", {}).items():
             L.append(f"  - edits of the {kd}: median {v['median_ms']:.1f} ms (min {v['min_ms']:.1f}, "
                      f"max {v['max_ms']:.1f}) over {v['edits']}: {v['ms']}")
