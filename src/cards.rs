@@ -68,10 +68,11 @@ pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".annex-cache").join("cards")
 }
 
-/// Everything that uses the cache (a build or `serve` while it makes
-/// cards) holds this file's lock shared; [`prune`] takes it exclusively,
-/// and only if no one else holds it. So a card another process has found
-/// in the cache, but not yet linked or read, is never removed under it.
+/// Everything that uses the cache holds this file's lock shared (a build
+/// while it makes cards, `serve` for as long as it runs, since it serves
+/// cached cards from their files); [`prune`] takes it exclusively, and only
+/// if no one else holds it. So a card another process has found in the
+/// cache, but not yet linked or read, is never removed under it.
 const LOCK_FILE: &str = ".lock";
 
 /// The cache's lock, held shared or exclusively; `None` where the cache
@@ -146,7 +147,7 @@ enum Entry {
 
 fn cache_entry(name: &str) -> Option<Entry> {
     let key = |hex: &str| {
-        (hex.len() == 16 && hex.bytes().all(|b| b.is_ascii_hexdigit()))
+        (hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
             .then(|| u64::from_str_radix(hex, 16).ok())
             .flatten()
     };
@@ -716,6 +717,7 @@ mod tests {
             "notes.png",
             "00ff00ff00ff00f.png",
             "00ff00ff00ff00ffa.png",
+            "00FF00FF00FF00FF.png",
             "+0ff00ff00ff00ff.png",
             "00ff00ff00ff00ff.tmp",
             "00ff00ff00ff00ff.x.tmp",

@@ -17,12 +17,12 @@
 
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
-use std::path::PathBuf;
-
-use rayon::prelude::*;
 use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use rayon::prelude::*;
 
 use super::http::{self, Body, Handler, Reply, Request, Response};
 use super::reload::{self, Hub};
@@ -54,7 +54,7 @@ enum Stored {
 }
 
 impl Stored {
-    /// The bytes: a clone of the shared ones, or the cached file's.
+    /// The bytes: the ones in memory, or the cached file's, read now.
     fn bytes(&self) -> std::io::Result<Cow<'_, [u8]>> {
         match self {
             Stored::Memory(b) => Ok(Cow::Borrowed(b.as_slice())),
