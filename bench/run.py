@@ -409,7 +409,9 @@ def free_port():
 
 def serve_memory(pid):
     """Peak and current resident memory of a process in MiB (Linux), as
-    `peak_rss_mib` and `rss_mib`; nothing where /proc has no such figures."""
+    `peak_rss_mib` and `rss_mib`; nothing where /proc has no such figures.
+    `serve` holds cached cards as files, not bytes: the builds timed before
+    it have filled the card cache, as a user's earlier builds would."""
     found = {}
     try:
         with open(f"/proc/{pid}/status", encoding="utf-8") as fh:

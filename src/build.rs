@@ -213,8 +213,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     }
     stages.done("pages and data files");
     let cards = crate::cards::each(&renderer, |path, card| match card {
-        crate::cards::Card::Drawn(bytes) => stage.put(&path, &bytes),
-        crate::cards::Card::Cached { file, bytes } => stage.link(&path, &file, bytes),
+        crate::cards::Card::Drawn { bytes, .. } => stage.put(&path, &bytes),
+        crate::cards::Card::Cached { file, bytes, .. } => stage.link(&path, &file, bytes),
     })
     .map_err(cannot)?;
     stages.done("cards");

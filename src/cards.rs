@@ -9,7 +9,9 @@
 //! everything drawn; a hatch is hashed as the rectangle it fills, not its
 //! stripes) in `.annex-cache/cards/` under the project: an
 //! unchanged card is read back, not redrawn. The cache is only ever a copy:
-//! deleting it changes nothing but build time. A build that succeeds removes
+//! deleting it changes nothing but build time (and a running `serve`, which
+//! serves cached cards from it, answers 404 for them until restarted). A
+//! build that succeeds removes
 //! the cached cards it did not use ([`prune`]), so the cache holds about one
 //! card per meeting however often cards change.
 
@@ -56,6 +58,9 @@ pub enum Pruned {
     Busy,
     /// There is no cache.
     NoCache,
+    /// The file system has no file locks, so pruning could remove a card
+    /// another build is about to use: nothing was removed.
+    NoLocks,
 }
 
 /// Output path of a meeting's card.
@@ -75,22 +80,61 @@ pub fn cache_dir(root: &Path) -> PathBuf {
 /// cache, but not yet linked or read, is never removed under it.
 const LOCK_FILE: &str = ".lock";
 
-/// The cache's lock, held shared or exclusively; `None` where the cache
-/// cannot be made (a read-only project: nothing is cached to protect) or
-/// the file system has no locks. Released when dropped.
-fn lock(cache: &Path, exclusive: bool) -> Option<Result<std::fs::File, std::fs::TryLockError>> {
-    std::fs::create_dir_all(cache).ok()?;
-    let file = std::fs::OpenOptions::new()
+/// This process's shared holds on card caches: one open lock file per
+/// cache and the number of its holders. One file, because where Linux
+/// emulates `flock` with POSIX record locks (NFS, some FUSE file systems),
+/// closing any handle on a file drops all of the process's locks on it.
+static HOLDS: std::sync::Mutex<Vec<(PathBuf, std::fs::File, usize)>> =
+    std::sync::Mutex::new(Vec::new());
+
+fn holds() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::fs::File, usize)>> {
+    HOLDS.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A shared hold on a project's card cache (see [`hold`]); released when
+/// dropped.
+#[derive(Debug)]
+pub struct Hold {
+    cache: PathBuf,
+}
+
+impl Drop for Hold {
+    fn drop(&mut self) {
+        let mut holds = holds();
+        if let Some(i) = holds.iter().position(|(c, ..)| *c == self.cache) {
+            holds[i].2 -= 1;
+            if holds[i].2 == 0 {
+                // Closing the file releases the lock.
+                holds.swap_remove(i);
+            }
+        }
+    }
+}
+
+/// Holds the cache of the project at `root` until the hold is dropped, so
+/// that no build removes a card from it meanwhile ([`prune`] finds it
+/// busy). Waits while a prune runs. `None` where the cache cannot be made
+/// (a read-only project: nothing is cached to protect) or locked.
+pub fn hold(root: &Path) -> Option<Hold> {
+    let cache = cache_dir(root);
+    let mut holds = holds();
+    if let Some(held) = holds.iter_mut().find(|(c, ..)| *c == cache) {
+        held.2 += 1;
+        return Some(Hold { cache });
+    }
+    let file = open_lock(&cache).ok()?;
+    file.lock_shared().ok()?;
+    holds.push((cache.clone(), file, 1));
+    Some(Hold { cache })
+}
+
+fn open_lock(cache: &Path) -> std::io::Result<std::fs::File> {
+    std::fs::create_dir_all(cache)?;
+    std::fs::OpenOptions::new()
         .create(true)
         .truncate(false)
         .write(true)
         .open(cache.join(LOCK_FILE))
-        .ok()?;
-    if exclusive {
-        Some(file.try_lock().map(|()| file))
-    } else {
-        file.lock_shared().ok().map(|()| Ok(file))
-    }
 }
 
 /// Removes from the cache of the project at `root` every card whose key is
@@ -104,12 +148,19 @@ pub fn prune(root: &Path, keys: &[u64]) -> std::io::Result<Pruned> {
     if !cache.is_dir() {
         return Ok(Pruned::NoCache);
     }
-    let _lock = match lock(&cache, true) {
-        Some(Ok(file)) => file,
-        Some(Err(std::fs::TryLockError::WouldBlock)) => return Ok(Pruned::Busy),
-        Some(Err(std::fs::TryLockError::Error(e))) => return Err(e),
-        None => return Ok(Pruned::NoCache),
-    };
+    // A hold of this process's own (`serve` run as a library) counts too.
+    if holds().iter().any(|(c, ..)| *c == cache) {
+        return Ok(Pruned::Busy);
+    }
+    let lock = open_lock(&cache)?;
+    match lock.try_lock() {
+        Ok(()) => {}
+        Err(std::fs::TryLockError::WouldBlock) => return Ok(Pruned::Busy),
+        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
+            return Ok(Pruned::NoLocks)
+        }
+        Err(std::fs::TryLockError::Error(e)) => return Err(e),
+    }
     let (mut files, mut bytes) = (0, 0);
     for entry in std::fs::read_dir(&cache)? {
         let entry = entry?;
@@ -135,6 +186,11 @@ pub fn prune(root: &Path, keys: &[u64]) -> std::io::Result<Pruned> {
         }
     }
     Ok(Pruned::Removed { files, bytes })
+}
+
+/// The file name of the card with this key in the cache.
+pub fn cache_name(key: u64) -> String {
+    format!("{key:016x}.png")
 }
 
 /// A file the cache made: a card (`<16 hex digits>.png`, its key) or a
@@ -166,7 +222,7 @@ pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
     // card between finding and reading it.
     let report = each(r, |path, card| {
         let bytes = match card {
-            Card::Drawn(bytes) => bytes,
+            Card::Drawn { bytes, .. } => bytes,
             Card::Cached { file, .. } => std::fs::read(file)?,
         };
         out.lock()
@@ -207,19 +263,13 @@ pub fn cards_of(r: &Renderer, meetings: Option<&[usize]>) -> (Vec<(String, Card)
     (cards, report)
 }
 
-/// Holds the cache of the project at `root` until dropped, so that no
-/// build removes a card from it meanwhile ([`prune`] finds it busy).
-/// `None` where there is no cache to hold (see [`lock`]).
-pub fn hold(root: &Path) -> Option<std::fs::File> {
-    lock(&cache_dir(root), false).and_then(Result::ok)
-}
-
 /// A card for the output: just drawn, or a file in the cache (which a
-/// build links or copies without reading it), with its size in bytes.
+/// build links or copies without reading it), with its size in bytes; and
+/// its cache key, a hash of what it shows.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Card {
-    Drawn(Vec<u8>),
-    Cached { file: PathBuf, bytes: u64 },
+    Drawn { bytes: Vec<u8>, key: u64 },
+    Cached { file: PathBuf, bytes: u64, key: u64 },
 }
 
 /// Hands every meeting's card and its output path to `put` as soon as it
@@ -244,7 +294,7 @@ where
 {
     let c = &r.site.content;
     let cache = cache_dir(&c.root);
-    let _lock = lock(&cache, false);
+    let _hold = hold(&c.root);
     let options = std::sync::OnceLock::new();
     let drawn = std::sync::atomic::AtomicUsize::new(0);
     let cached = std::sync::atomic::AtomicUsize::new(0);
@@ -260,8 +310,7 @@ where
             let described = card_svg(r, m, Stripes::Described);
             let key = fnv1a(&[CACHE_VERSION.as_bytes(), described.as_bytes()]);
             keys.lock().unwrap_or_else(|e| e.into_inner()).push(key);
-            let key = format!("{key:016x}");
-            let cached_png = cache.join(format!("{key}.png"));
+            let cached_png = cache.join(cache_name(key));
             // One `stat` tells both that the card is cached and its size,
             // which the build counts without asking the file system again.
             if let Some(bytes) = std::fs::metadata(&cached_png)
@@ -273,6 +322,7 @@ where
                 let card = Card::Cached {
                     file: cached_png,
                     bytes,
+                    key,
                 };
                 return put(card_path(&c.meetings[m]), card);
             }
@@ -282,13 +332,13 @@ where
             };
             // The cache is an optimisation: a read-only project still builds.
             if std::fs::create_dir_all(&cache).is_ok() {
-                let tmp = cache.join(format!("{key}.{}.tmp", std::process::id()));
+                let tmp = cache.join(format!("{key:016x}.{}.tmp", std::process::id()));
                 if std::fs::write(&tmp, &bytes).is_ok() {
                     let _ = std::fs::rename(&tmp, &cached_png);
                 }
             }
             drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            put(card_path(&c.meetings[m]), Card::Drawn(bytes))
+            put(card_path(&c.meetings[m]), Card::Drawn { bytes, key })
         },
     )?;
     let mut keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());

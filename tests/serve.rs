@@ -1166,3 +1166,43 @@ fn cached_cards_are_served_from_the_cache_which_no_build_prunes_meanwhile() {
     server.wait_line(|l| l.contains(&format!("cannot serve cards/{slug}.png")));
     assert_eq!(server.get(&choice.meeting_url).status, 200);
 }
+
+#[test]
+fn a_card_keeps_its_etag_when_it_moves_from_memory_into_the_cache() {
+    let dir = project();
+    let site = dir.path().join("site");
+    assert!(!site.join(".annex-cache").exists());
+    let choice = choose(&site);
+    let slug = choice
+        .meeting_url
+        .trim_start_matches("/meetings/")
+        .trim_end_matches('/');
+    let card_url = format!("/cards/{slug}.png");
+    // Drawn by the first build, so held in memory.
+    let mut server = Server::start(&site);
+    let drawn = server.get(&card_url);
+    assert_eq!(drawn.status, 200);
+    let etag = drawn.header("ETag").unwrap().to_string();
+    assert!(etag.starts_with("\"card-"), "{etag}");
+    // A full rebuild finds it in the cache: the same card, the same
+    // validators, so a browser's copy stays good.
+    let config = site.join("site.yaml");
+    let mut text = std::fs::read_to_string(&config).unwrap();
+    text.push_str("# touched\n");
+    std::fs::write(&config, text).unwrap();
+    let line = server.wait_line(|l| l.starts_with("rebuild 2 "));
+    assert!(line.contains("(full)"), "{line}");
+    let cached = server.get(&card_url);
+    assert_eq!(cached.header("X-Annex-Generation"), Some("2"));
+    assert_eq!(cached.header("ETag"), Some(etag.as_str()));
+    assert_eq!(
+        cached.header("Last-Modified"),
+        drawn.header("Last-Modified")
+    );
+    assert_eq!(cached.body, drawn.body);
+    let conditional = request(server.port, "GET", &card_url, &[("If-None-Match", &etag)]);
+    assert_eq!(conditional.status, 304);
+    // And it is now served from the cache, not held.
+    std::fs::remove_dir_all(site.join(".annex-cache")).unwrap();
+    assert_eq!(server.get(&card_url).status, 404);
+}

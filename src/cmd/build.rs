@@ -61,7 +61,9 @@ pub fn run(args: Args) -> u8 {
                     "warning: could not remove unused cards from {}: {e}",
                     crate::cards::cache_dir(&options.root).display()
                 );
-                eprintln!("  = hint: the site was built; deleting the folder is always safe");
+                eprintln!(
+                    "  = hint: the site was built; the folder can be deleted (cards are drawn again)"
+                );
             }
             if timings {
                 for s in &report.stages {
@@ -108,6 +110,7 @@ fn cards_line(report: &build::BuildReport) -> String {
             human_bytes(*bytes)
         ),
         Ok(Pruned::Busy) => format!("{made}; cache in use by another annex, not pruned"),
+        Ok(Pruned::NoLocks) => format!("{made}; the file system has no file locks, not pruned"),
         Ok(_) => made,
         Err(e) => format!("{made}; cache not pruned: {e}"),
     }

@@ -2,8 +2,10 @@
 //! the project, rebuild what an edit affects and reload every open tab.
 //!
 //! One thread waits for edits and rebuilds (`watch`, `rebuild`); a fixed
-//! pool answers requests from the site in memory (`http`, `store`); open
-//! tabs hold an event stream (`reload`). Nothing is written to disk: the
+//! pool answers requests from the site in memory, cached cards excepted
+//! (`http`, `store`); open tabs hold an event stream (`reload`). Cards are
+//! drawn into, and served from, the project's card cache as a build uses
+//! it; nothing else is written to disk: the
 //! output folder of `annex build` is left alone.
 //!
 //! Each rebuild prints one line, for people and for the benchmark:
@@ -84,8 +86,9 @@ pub fn run(options: &Options) -> Result<(), String> {
     let origin = format!("http://{host}:{}", addr.port());
 
     // Cached cards are served from the cache: no build removes them while
-    // this is held.
-    let _cache = crate::cards::hold(&canonical);
+    // this is held. (The root as the content has it, so that the rebuilds'
+    // own holds share this one.)
+    let _cache = crate::cards::hold(root);
     let hub = reload::Hub::new();
     let store = Store::new(Arc::clone(&hub));
     let mut project = Project::new(root, &origin);

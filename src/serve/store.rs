@@ -76,6 +76,10 @@ impl Stored {
 pub struct Incoming {
     path: String,
     bytes: Stored,
+    /// A card's ETag, from its cache key (a hash of what it shows), the
+    /// same whether it was just drawn or found in the cache; other files'
+    /// are hashed from their bytes by `put`.
+    etag: Option<String>,
 }
 
 impl From<crate::render::OutputFile> for Incoming {
@@ -83,17 +87,22 @@ impl From<crate::render::OutputFile> for Incoming {
         Incoming {
             path: f.path,
             bytes: Stored::Memory(Arc::new(f.bytes)),
+            etag: None,
         }
     }
 }
 
 impl From<(String, Card)> for Incoming {
     fn from((path, card): (String, Card)) -> Incoming {
-        let bytes = match card {
-            Card::Drawn(bytes) => Stored::Memory(Arc::new(bytes)),
-            Card::Cached { file, .. } => Stored::Cache(file),
+        let (bytes, key) = match card {
+            Card::Drawn { bytes, key } => (Stored::Memory(Arc::new(bytes)), key),
+            Card::Cached { file, key, .. } => (Stored::Cache(file), key),
         };
-        Incoming { path, bytes }
+        Incoming {
+            path,
+            bytes,
+            etag: Some(format!("card-{key:016x}")),
+        }
     }
 }
 
@@ -271,10 +280,12 @@ impl Store {
             rendered
                 .into_par_iter()
                 .map(|f| {
-                    let same = files
-                        .get(&f.path)
-                        .is_some_and(|old| old.bytes.same(&f.bytes));
-                    let etag = (!same).then(|| etag(&f.bytes));
+                    let etag = f.etag.clone().or_else(|| {
+                        let same = files
+                            .get(&f.path)
+                            .is_some_and(|old| old.bytes.same(&f.bytes));
+                        (!same).then(|| etag(&f.bytes))
+                    });
                     (f, etag)
                 })
                 .collect()
@@ -283,7 +294,16 @@ impl Store {
             return 0;
         };
         let mut changed = 0;
-        for (Incoming { path, bytes }, etag) in prepared {
+        for (incoming, etag) in prepared {
+            let Incoming {
+                path,
+                bytes,
+                etag: known,
+                ..
+            } = incoming;
+            // A card's ETag is its key: the same ETag is the same card,
+            // which may move from memory to the cache meanwhile.
+            let keyed = known.is_some();
             let etag = match etag {
                 Some(etag) => etag,
                 None => match state.files.get_mut(&path) {
@@ -296,7 +316,10 @@ impl Store {
                 },
             };
             match state.files.get_mut(&path) {
-                Some(f) if f.etag == etag && f.bytes.same(&bytes) => f.generation = generation,
+                Some(f) if f.etag == etag && (keyed || f.bytes.same(&bytes)) => {
+                    f.generation = generation;
+                    f.bytes = bytes;
+                }
                 _ => {
                     changed += 1;
                     state.files.insert(
@@ -601,19 +624,15 @@ pub fn error_html(diags: &Diagnostics) -> String {
 
 /// A strong validator for a file's bytes: 64 bits of the standard hasher
 /// with its fixed keys (`DefaultHasher::new`), so it is the same across
-/// restarts; for a cached card, its name, which is a hash of what it shows.
+/// restarts. (Cards come with theirs: see [`Incoming`].)
 fn etag(bytes: &Stored) -> String {
-    match bytes {
-        Stored::Memory(bytes) => {
-            let mut h = std::collections::hash_map::DefaultHasher::new();
-            bytes.as_slice().hash(&mut h);
-            format!("{:016x}", h.finish())
-        }
-        Stored::Cache(file) => format!(
-            "card-{}",
-            file.file_stem().unwrap_or_default().to_string_lossy()
-        ),
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match bytes.bytes() {
+        Ok(bytes) => bytes.hash(&mut h),
+        // Unreadable: nothing to validate against, so a fresh value.
+        Err(_) => SystemTime::now().hash(&mut h),
     }
+    format!("{:016x}", h.finish())
 }
 
 #[cfg(test)]

@@ -15,9 +15,14 @@ pub fn manifest() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Copies the tree `from` into `to` (created as needed), files and folders.
+/// Copies the tree `from` into `to` (created as needed), files and folders,
+/// but not a card cache (`.annex-cache`): a build of `from` running in
+/// another test may be pruning it meanwhile.
 pub fn copy_dir(from: &Path, to: &Path) {
-    for entry in walkdir::WalkDir::new(from) {
+    let walk = walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_entry(|e| e.file_name() != ".annex-cache");
+    for entry in walk {
         let entry = entry.unwrap();
         let target = to.join(entry.path().strip_prefix(from).unwrap());
         if entry.file_type().is_dir() {
