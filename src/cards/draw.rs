@@ -1,357 +1,19 @@
-//! Sharing: OpenGraph and Twitter card metadata for every page, and a
-//! social card image (PNG, 1200×630) per meeting showing the meeting, its
-//! date and a bar of how much was withheld.
-//!
-//! A card is drawn as SVG, then rasterised with resvg using fonts compiled
-//! into the binary (DejaVu Sans, `themes/default/fonts/`), so cards look the
-//! same on every machine, with or without fonts installed. Rasterising is
-//! the slow part, so PNGs are cached by a hash of the SVG (which holds
-//! everything drawn; a hatch is hashed as the rectangle it fills, not its
-//! stripes) in `.annex-cache/cards/` under the project: an
-//! unchanged card is read back, not redrawn. The cache is only ever a copy:
-//! deleting it changes nothing but build time (and a running `serve`, which
-//! serves cached cards from it, answers 404 for them until restarted). A
-//! build that succeeds removes
-//! the cached cards it did not use ([`prune`]), so the cache holds about one
-//! card per meeting however often cards change.
-
-use std::path::{Path, PathBuf};
-
-use crate::render::value::{tv, Value};
-use rayon::prelude::*;
+//! Drawing a card: the SVG (the meeting, its date and a bar of how much
+//! was withheld), rasterised with resvg using fonts compiled into the
+//! binary, and encoded as an indexed PNG.
 
 use crate::model::{Meeting, Scope};
 use crate::render::charts::Fixed;
 use crate::render::escape::escape;
 use crate::render::stats::Stats;
-use crate::render::{OutputFile, PageId, Renderer};
+use crate::render::Renderer;
 
-pub const WIDTH: u32 = 1200;
-pub const HEIGHT: u32 = 630;
+use super::{HEIGHT, WIDTH};
 
-const SANS: &[u8] = include_bytes!("../themes/default/fonts/DejaVuSans.ttf");
-const SANS_BOLD: &[u8] = include_bytes!("../themes/default/fonts/DejaVuSans-Bold.ttf");
+const SANS: &[u8] = include_bytes!("../../themes/default/fonts/DejaVuSans.ttf");
+const SANS_BOLD: &[u8] = include_bytes!("../../themes/default/fonts/DejaVuSans-Bold.ttf");
 
-/// Changes whenever the drawing code, the fonts or the PNG encoder change,
-/// so old cached cards are not reused for a new look, and a build from a
-/// cache gives the same bytes as a build without one.
-const CACHE_VERSION: &str = "cards-2 resvg-0.49 png-0.18 zlib-rs dejavu-2.37";
-
-/// How a build's cards were produced.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct CardReport {
-    pub drawn: usize,
-    pub cached: usize,
-    /// The cache key of every card made, sorted and without repeats: the
-    /// entries [`prune`] keeps.
-    pub keys: Vec<u64>,
-}
-
-/// What [`prune`] did.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Pruned {
-    /// Removed this many unused cards (and files left by interrupted
-    /// writes), of this many bytes.
-    Removed { files: usize, bytes: u64 },
-    /// Another build or `annex serve` was using the cache, so nothing was
-    /// removed: a later build prunes it.
-    Busy,
-    /// There is no cache.
-    NoCache,
-    /// The file system has no file locks, so pruning could remove a card
-    /// another build is about to use: nothing was removed.
-    NoLocks,
-}
-
-/// Output path of a meeting's card.
-pub fn card_path(m: &Meeting) -> String {
-    format!("cards/{}.png", m.slug)
-}
-
-/// The card folder of the project's cache.
-pub fn cache_dir(root: &Path) -> PathBuf {
-    root.join(".annex-cache").join("cards")
-}
-
-/// Everything that uses the cache holds this file's lock shared (a build
-/// while it makes cards, `serve` for as long as it runs, since it serves
-/// cached cards from their files); [`prune`] takes it exclusively, and only
-/// if no one else holds it. So a card another process has found in the
-/// cache, but not yet linked or read, is never removed under it.
-const LOCK_FILE: &str = ".lock";
-
-/// This process's shared holds on card caches: one open lock file per
-/// cache and the number of its holders. One file, because where Linux
-/// emulates `flock` with POSIX record locks (NFS, some FUSE file systems),
-/// closing any handle on a file drops all of the process's locks on it.
-static HOLDS: std::sync::Mutex<Vec<(PathBuf, std::fs::File, usize)>> =
-    std::sync::Mutex::new(Vec::new());
-
-fn holds() -> std::sync::MutexGuard<'static, Vec<(PathBuf, std::fs::File, usize)>> {
-    HOLDS.lock().unwrap_or_else(|e| e.into_inner())
-}
-
-/// A shared hold on a project's card cache (see [`hold`]); released when
-/// dropped.
-#[derive(Debug)]
-pub struct Hold {
-    cache: PathBuf,
-}
-
-impl Drop for Hold {
-    fn drop(&mut self) {
-        let mut holds = holds();
-        if let Some(i) = holds.iter().position(|(c, ..)| *c == self.cache) {
-            holds[i].2 -= 1;
-            if holds[i].2 == 0 {
-                // Closing the file releases the lock.
-                holds.swap_remove(i);
-            }
-        }
-    }
-}
-
-/// Holds the cache of the project at `root` until the hold is dropped, so
-/// that no build removes a card from it meanwhile ([`prune`] finds it
-/// busy). Waits while a prune runs. `None` where the cache cannot be made
-/// (a read-only project: nothing is cached to protect) or locked.
-pub fn hold(root: &Path) -> Option<Hold> {
-    let cache = cache_dir(root);
-    let mut holds = holds();
-    if let Some(held) = holds.iter_mut().find(|(c, ..)| *c == cache) {
-        held.2 += 1;
-        return Some(Hold { cache });
-    }
-    let file = open_lock(&cache).ok()?;
-    file.lock_shared().ok()?;
-    holds.push((cache.clone(), file, 1));
-    Some(Hold { cache })
-}
-
-fn open_lock(cache: &Path) -> std::io::Result<std::fs::File> {
-    std::fs::create_dir_all(cache)?;
-    std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(cache.join(LOCK_FILE))
-}
-
-/// Removes from the cache of the project at `root` every card whose key is
-/// not in `keys` (a successful build's [`CardReport::keys`], sorted) and
-/// every temporary file an interrupted write left behind. Other files are
-/// left alone: only names the cache itself makes are removed. Without this,
-/// every edit that changes a card (a title, a date, a count withheld) would
-/// leave its old card in the cache for good.
-pub fn prune(root: &Path, keys: &[u64]) -> std::io::Result<Pruned> {
-    let cache = cache_dir(root);
-    if !cache.is_dir() {
-        return Ok(Pruned::NoCache);
-    }
-    // A hold of this process's own (`serve` run as a library) counts too.
-    if holds().iter().any(|(c, ..)| *c == cache) {
-        return Ok(Pruned::Busy);
-    }
-    let lock = open_lock(&cache)?;
-    match lock.try_lock() {
-        Ok(()) => {}
-        Err(std::fs::TryLockError::WouldBlock) => return Ok(Pruned::Busy),
-        Err(std::fs::TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => {
-            return Ok(Pruned::NoLocks)
-        }
-        Err(std::fs::TryLockError::Error(e)) => return Err(e),
-    }
-    let (mut files, mut bytes) = (0, 0);
-    for entry in std::fs::read_dir(&cache)? {
-        let entry = entry?;
-        let name = entry.file_name();
-        let Some(name) = name.to_str() else { continue };
-        let stale = match cache_entry(name) {
-            // A temporary file's writer held the lock shared: none is
-            // writing now that this holds it exclusively.
-            Some(Entry::Temporary) => true,
-            Some(Entry::Card(key)) => keys.binary_search(&key).is_err(),
-            None => false,
-        };
-        if stale {
-            let size = entry.metadata().map(|m| m.len()).unwrap_or(0);
-            match std::fs::remove_file(entry.path()) {
-                Ok(()) => {
-                    files += 1;
-                    bytes += size;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e),
-            }
-        }
-    }
-    Ok(Pruned::Removed { files, bytes })
-}
-
-/// The file name of the card with this key in the cache.
-pub fn cache_name(key: u64) -> String {
-    format!("{key:016x}.png")
-}
-
-/// A file the cache made: a card (`<16 hex digits>.png`, its key) or a
-/// card being written (`<key>.<process id>.tmp`).
-#[derive(Debug, PartialEq, Eq)]
-enum Entry {
-    Card(u64),
-    Temporary,
-}
-
-fn cache_entry(name: &str) -> Option<Entry> {
-    let key = |hex: &str| {
-        (hex.len() == 16 && hex.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')))
-            .then(|| u64::from_str_radix(hex, 16).ok())
-            .flatten()
-    };
-    if let Some(hex) = name.strip_suffix(".png") {
-        return key(hex).map(Entry::Card);
-    }
-    let (hex, pid) = name.strip_suffix(".tmp")?.split_once('.')?;
-    let pid_ok = !pid.is_empty() && pid.bytes().all(|b| b.is_ascii_digit());
-    (key(hex).is_some() && pid_ok).then_some(Entry::Temporary)
-}
-
-/// Every meeting's card, drawn or read from the cache, sorted by path.
-pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
-    let out = std::sync::Mutex::new(Vec::new());
-    // Read while the cache is held (in `each`), so no build removes a
-    // card between finding and reading it.
-    let report = each(r, |path, card| {
-        let bytes = match card {
-            Card::Drawn { bytes, .. } => bytes,
-            Card::Cached { file, .. } => std::fs::read(file)?,
-        };
-        out.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(OutputFile { path, bytes });
-        Ok(())
-    })
-    .unwrap_or_default();
-    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    (files, report)
-}
-
-/// The cards of the meetings at `meetings` (`None`: every meeting), sorted
-/// by path, as they were made: `serve` keeps a cached card as its file in
-/// the cache, read when asked for, rather than holding its bytes (a third
-/// of a large site's). The caller holds the cache ([`hold`]) for as long
-/// as it refers to those files.
-pub fn cards_of(r: &Renderer, meetings: Option<&[usize]>) -> (Vec<(String, Card)>, CardReport) {
-    let out = std::sync::Mutex::new(Vec::new());
-    let all_meetings;
-    let meetings = match meetings {
-        Some(m) => m,
-        None => {
-            all_meetings = all(r);
-            &all_meetings
-        }
-    };
-    let report = each_of(r, meetings, |path, card| {
-        out.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, card));
-        Ok(())
-    })
-    .unwrap_or_default();
-    let mut cards = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    cards.sort_by(|a, b| a.0.cmp(&b.0));
-    (cards, report)
-}
-
-/// A card for the output: just drawn, or a file in the cache (which a
-/// build links or copies without reading it), with its size in bytes; and
-/// its cache key, a hash of what it shows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Card {
-    Drawn { bytes: Vec<u8>, key: u64 },
-    Cached { file: PathBuf, bytes: u64, key: u64 },
-}
-
-/// Hands every meeting's card and its output path to `put` as soon as it
-/// is drawn or found in the cache, in parallel, so that a build never holds
-/// them all (at 24 KB a card they are a third of a large site's bytes). Stops
-/// at `put`'s first error. A card that cannot be drawn is left out.
-pub fn each<F>(r: &Renderer, put: F) -> std::io::Result<CardReport>
-where
-    F: Fn(String, Card) -> std::io::Result<()> + Sync,
-{
-    each_of(r, &all(r), put)
-}
-
-fn all(r: &Renderer) -> Vec<usize> {
-    (0..r.site.content.meetings.len()).collect()
-}
-
-/// [`each`] for the meetings at `meetings`.
-pub fn each_of<F>(r: &Renderer, meetings: &[usize], put: F) -> std::io::Result<CardReport>
-where
-    F: Fn(String, Card) -> std::io::Result<()> + Sync,
-{
-    let c = &r.site.content;
-    let cache = cache_dir(&c.root);
-    let _hold = hold(&c.root);
-    let options = std::sync::OnceLock::new();
-    let drawn = std::sync::atomic::AtomicUsize::new(0);
-    let cached = std::sync::atomic::AtomicUsize::new(0);
-    let keys = std::sync::Mutex::new(Vec::with_capacity(meetings.len()));
-    // Each thread draws into one pixmap (3 MB), cleared between cards,
-    // rather than asking the allocator for a new one per card.
-    meetings.par_iter().try_for_each_init(
-        || None,
-        |pixmap, &m| {
-            // The key is the card with its hatch described, not drawn:
-            // drawing the stripes costs more than the rest of the SVG, and
-            // a cached card (the usual case) needs only the key.
-            let described = card_svg(r, m, Stripes::Described);
-            let key = fnv1a(&[CACHE_VERSION.as_bytes(), described.as_bytes()]);
-            keys.lock().unwrap_or_else(|e| e.into_inner()).push(key);
-            let cached_png = cache.join(cache_name(key));
-            // One `stat` tells both that the card is cached and its size,
-            // which the build counts without asking the file system again.
-            if let Some(bytes) = std::fs::metadata(&cached_png)
-                .ok()
-                .filter(|m| m.is_file())
-                .map(|m| m.len())
-            {
-                cached.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                let card = Card::Cached {
-                    file: cached_png,
-                    bytes,
-                    key,
-                };
-                return put(card_path(&c.meetings[m]), card);
-            }
-            let svg = card_svg(r, m, Stripes::Drawn);
-            let Some(bytes) = rasterise(&svg, options.get_or_init(font_options), pixmap) else {
-                return Ok(());
-            };
-            // The cache is an optimisation: a read-only project still builds.
-            if std::fs::create_dir_all(&cache).is_ok() {
-                let tmp = cache.join(format!("{key:016x}.{}.tmp", std::process::id()));
-                if std::fs::write(&tmp, &bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &cached_png);
-                }
-            }
-            drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            put(card_path(&c.meetings[m]), Card::Drawn { bytes, key })
-        },
-    )?;
-    let mut keys = keys.into_inner().unwrap_or_else(|e| e.into_inner());
-    keys.sort_unstable();
-    keys.dedup();
-    Ok(CardReport {
-        drawn: drawn.into_inner(),
-        cached: cached.into_inner(),
-        keys,
-    })
-}
-
-fn font_options() -> resvg::usvg::Options<'static> {
+pub(super) fn font_options() -> resvg::usvg::Options<'static> {
     let mut opt = resvg::usvg::Options::default();
     let db = opt.fontdb_mut();
     db.load_font_data(SANS.to_vec());
@@ -363,7 +25,7 @@ fn font_options() -> resvg::usvg::Options<'static> {
 
 /// The card drawn into `pixmap` (made on first use, else cleared) and
 /// encoded as PNG.
-fn rasterise(
+pub(super) fn rasterise(
     svg: &str,
     opt: &resvg::usvg::Options,
     pixmap: &mut Option<resvg::tiny_skia::Pixmap>,
@@ -488,22 +150,6 @@ fn reduced_palette(rgba: &[u8]) -> (Vec<u8>, Vec<u8>) {
     (kept.concat(), indices)
 }
 
-/// 64-bit FNV-1a: stable across Rust versions and platforms, which the
-/// standard library's hasher is not promised to be.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for part in parts {
-        for &b in *part {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0100_0000_01b3);
-        }
-        // Separate parts, so ("ab", "c") and ("a", "bc") differ.
-        h ^= 0xff;
-        h = h.wrapping_mul(0x0100_0000_01b3);
-    }
-    h
-}
-
 /// Words of `text` in lines of at most `width` characters; the last line
 /// ends with an ellipsis when the text needs more than `max` lines.
 fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
@@ -531,7 +177,7 @@ fn wrap(text: &str, width: usize, max: usize) -> Vec<String> {
 }
 
 /// What the card's bar says, in words (also the image's alt text).
-fn withheld_sentence(m: &Meeting, s: &Stats) -> String {
+pub(super) fn withheld_sentence(m: &Meeting, s: &Stats) -> String {
     if m.meta.scope == Scope::Excluded {
         return "Excluded from the request: nothing about it was released".into();
     }
@@ -548,7 +194,7 @@ fn withheld_sentence(m: &Meeting, s: &Stats) -> String {
     )
 }
 
-fn date_line(m: &Meeting) -> String {
+pub(super) fn date_line(m: &Meeting) -> String {
     let mut s = crate::render::pages::human_day(&m.meta.date);
     match (&m.meta.start, &m.meta.end) {
         (Some(a), Some(b)) => s.push_str(&format!(", {a}–{b}")),
@@ -560,7 +206,7 @@ fn date_line(m: &Meeting) -> String {
 
 /// How `card_svg` writes the hatch of a partly withheld segment.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Stripes {
+pub(super) enum Stripes {
     /// As the stripes' path data, to be drawn.
     Drawn,
     /// As the rectangle they fill, for the cache key: the path is a
@@ -572,7 +218,7 @@ enum Stripes {
 /// The card as SVG. Colours follow the theme's light palette; the bar's
 /// segments differ in pattern as well as colour, and the figures are written
 /// beside it.
-fn card_svg(r: &Renderer, m: usize, stripes: Stripes) -> String {
+pub(super) fn card_svg(r: &Renderer, m: usize, stripes: Stripes) -> String {
     let c = &r.site.content;
     let meeting = &c.meetings[m];
     let stats = &r.meeting_stats[m];
@@ -709,32 +355,6 @@ fn clip(poly: &[(f64, f64)], side: impl Fn((f64, f64)) -> f64) -> Vec<(f64, f64)
     out
 }
 
-/// The sharing metadata of a page for `base.html`: title, type and, for a
-/// meeting, its card. `None` for files that are not HTML pages.
-pub fn social(r: &Renderer, id: PageId, full_title: &str) -> Value {
-    let c = &r.site.content;
-    let kind = match id {
-        PageId::Sitemap | PageId::Feed | PageId::Robots | PageId::GroundsCss => {
-            return Value::none()
-        }
-        PageId::Meeting(_) | PageId::Document(_) | PageId::Press(_) => "article",
-        _ => "website",
-    };
-    let image = match id {
-        PageId::Meeting(m) => {
-            let meeting = &c.meetings[m];
-            tv!({
-                "url": r.absolute(&card_path(meeting)),
-                "width": WIDTH,
-                "height": HEIGHT,
-                "alt": format!("{}, {}. {}.", meeting.meta.title, date_line(meeting), withheld_sentence(meeting, &r.meeting_stats[m])),
-            })
-        }
-        _ => Value::none(),
-    };
-    tv!({ "type": kind, "title": full_title, "image": image })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -750,38 +370,6 @@ mod tests {
             vec!["Meeting with Deputy Secretary of", "State Kurt Campbell"]
         );
         assert_eq!(wrap("a b c d", 3, 1), vec!["a b…"]);
-    }
-
-    #[test]
-    fn prune_knows_the_cache_s_own_names_only() {
-        assert_eq!(
-            cache_entry("00ff00ff00ff00ff.png"),
-            Some(Entry::Card(0x00ff_00ff_00ff_00ff))
-        );
-        assert_eq!(
-            cache_entry("00ff00ff00ff00ff.77.tmp"),
-            Some(Entry::Temporary)
-        );
-        for other in [
-            ".lock",
-            "notes.png",
-            "00ff00ff00ff00f.png",
-            "00ff00ff00ff00ffa.png",
-            "00FF00FF00FF00FF.png",
-            "+0ff00ff00ff00ff.png",
-            "00ff00ff00ff00ff.tmp",
-            "00ff00ff00ff00ff.x.tmp",
-            "00ff00ff00ff00ff.png.bak",
-        ] {
-            assert_eq!(cache_entry(other), None, "{other}");
-        }
-    }
-
-    #[test]
-    fn hash_is_stable() {
-        // No parts: FNV-1a's offset basis, a published constant.
-        assert_eq!(fnv1a(&[]), 0xcbf2_9ce4_8422_2325);
-        assert_ne!(fnv1a(&[b"ab", b"c"]), fnv1a(&[b"a", b"bc"]));
     }
 
     /// Pixels of the given RGB colours, as tiny-skia's opaque RGBA.
