@@ -39,6 +39,13 @@ struct File {
     generation: u64,
 }
 
+impl File {
+    /// Whether this file's bytes are `bytes`, in memory.
+    fn holds(&self, bytes: &[u8]) -> bool {
+        matches!(&self.bytes, Stored::Memory(b) if b.as_slice() == bytes)
+    }
+}
+
 /// A served file's bytes.
 #[derive(Debug, Clone)]
 enum Stored {
@@ -71,37 +78,35 @@ impl Stored {
     }
 }
 
-/// A file a rebuild made, as the store takes it: a rendered file, or a
-/// card as `cards::cards_of` made it.
-pub struct Incoming {
-    path: String,
-    bytes: Stored,
-    /// A card's ETag, from its cache key (a hash of what it shows), the
-    /// same whether it was just drawn or found in the cache; other files'
-    /// are hashed from their bytes by `put`.
-    etag: Option<String>,
+/// A file a rebuild made, as the store takes it.
+pub enum Incoming {
+    /// A rendered file, whose ETag `put` hashes from its bytes.
+    File { path: String, bytes: Arc<Vec<u8>> },
+    /// A card as `cards::cards_of` made it, whose ETag is its cache key (a
+    /// hash of what it shows), the same whether it was just drawn or found
+    /// in the cache.
+    Card { path: String, card: Card },
 }
 
 impl From<crate::render::OutputFile> for Incoming {
     fn from(f: crate::render::OutputFile) -> Incoming {
-        Incoming {
+        Incoming::File {
             path: f.path,
-            bytes: Stored::Memory(Arc::new(f.bytes)),
-            etag: None,
+            bytes: Arc::new(f.bytes),
         }
     }
 }
 
 impl From<(String, Card)> for Incoming {
     fn from((path, card): (String, Card)) -> Incoming {
-        let (bytes, key) = match card {
-            Card::Drawn { bytes, key } => (Stored::Memory(Arc::new(bytes)), key),
-            Card::Cached { file, key, .. } => (Stored::Cache(file), key),
-        };
-        Incoming {
-            path,
-            bytes,
-            etag: Some(format!("card-{key:016x}")),
+        Incoming::Card { path, card }
+    }
+}
+
+impl Incoming {
+    fn path(&self) -> &str {
+        match self {
+            Incoming::File { path, .. } | Incoming::Card { path, .. } => path,
         }
     }
 }
@@ -175,7 +180,7 @@ impl Store {
         }
         let done: Vec<String> = rendered
             .iter()
-            .map(|f| f.path.clone())
+            .map(|f| f.path().to_string())
             .chain(removed.iter().cloned())
             .collect();
         let changed = self.put(rendered, outputs, removed, generation, |state, now| {
@@ -198,7 +203,7 @@ impl Store {
         outputs: Option<&HashSet<String>>,
         generation: u64,
     ) -> usize {
-        let done: Vec<String> = rendered.iter().map(|f| f.path.clone()).collect();
+        let done: Vec<String> = rendered.iter().map(|f| f.path().to_string()).collect();
         let changed = self.put(rendered, outputs, &[], generation, |_, _| {});
         self.settle(&done);
         changed
@@ -279,14 +284,15 @@ impl Store {
             let files = &state.files;
             rendered
                 .into_par_iter()
-                .map(|f| {
-                    let etag = f.etag.clone().or_else(|| {
-                        let same = files
-                            .get(&f.path)
-                            .is_some_and(|old| old.bytes.same(&f.bytes));
-                        (!same).then(|| etag(&f.bytes))
-                    });
-                    (f, etag)
+                .map(|incoming| {
+                    let hashed = match &incoming {
+                        Incoming::File { path, bytes } => {
+                            let same = files.get(path).is_some_and(|old| old.holds(bytes));
+                            (!same).then(|| etag(bytes))
+                        }
+                        Incoming::Card { .. } => None,
+                    };
+                    (incoming, hashed)
                 })
                 .collect()
         };
@@ -294,26 +300,31 @@ impl Store {
             return 0;
         };
         let mut changed = 0;
-        for (incoming, etag) in prepared {
-            let Incoming {
-                path,
-                bytes,
-                etag: known,
-                ..
-            } = incoming;
+        for (incoming, hashed) in prepared {
             // A card's ETag is its key: the same ETag is the same card,
             // which may move from memory to the cache meanwhile.
-            let keyed = known.is_some();
-            let etag = match etag {
-                Some(etag) => etag,
-                None => match state.files.get_mut(&path) {
-                    Some(f) if f.bytes.same(&bytes) => {
-                        f.generation = generation;
-                        continue;
-                    }
-                    // Changed since it was compared.
-                    _ => self::etag(&bytes),
-                },
+            let (path, bytes, etag, keyed) = match incoming {
+                Incoming::Card { path, card } => {
+                    let (bytes, key) = match card {
+                        Card::Drawn { bytes, key } => (Stored::Memory(Arc::new(bytes)), key),
+                        Card::Cached { file, key, .. } => (Stored::Cache(file), key),
+                    };
+                    (path, bytes, format!("card-{key:016x}"), true)
+                }
+                Incoming::File { path, bytes } => {
+                    let etag = match hashed {
+                        Some(etag) => etag,
+                        None => match state.files.get_mut(&path) {
+                            Some(f) if f.holds(&bytes) => {
+                                f.generation = generation;
+                                continue;
+                            }
+                            // Changed since it was compared.
+                            _ => self::etag(&bytes),
+                        },
+                    };
+                    (path, Stored::Memory(bytes), etag, false)
+                }
             };
             match state.files.get_mut(&path) {
                 Some(f) if f.etag == etag && (keyed || f.bytes.same(&bytes)) => {
@@ -622,16 +633,12 @@ pub fn error_html(diags: &Diagnostics) -> String {
     )
 }
 
-/// A strong validator for a file's bytes: 64 bits of the standard hasher
-/// with its fixed keys (`DefaultHasher::new`), so it is the same across
-/// restarts. (Cards come with theirs: see [`Incoming`].)
-fn etag(bytes: &Stored) -> String {
+/// A strong validator for bytes: 64 bits of the standard hasher with its
+/// fixed keys (`DefaultHasher::new`), so it is the same across restarts.
+/// (Cards come with theirs: see [`Incoming`].)
+fn etag(bytes: &[u8]) -> String {
     let mut h = std::collections::hash_map::DefaultHasher::new();
-    match bytes.bytes() {
-        Ok(bytes) => bytes.hash(&mut h),
-        // Unreadable: nothing to validate against, so a fresh value.
-        Err(_) => SystemTime::now().hash(&mut h),
-    }
+    bytes.hash(&mut h);
     format!("{:016x}", h.finish())
 }
 
