@@ -157,6 +157,19 @@ pub fn cache_name(key: u64) -> String {
     format!("{key:016x}.png")
 }
 
+/// Puts the card with this key into the cache folder `cache`: written
+/// under a temporary name, then renamed, so that no reader ever finds half
+/// a card. The cache is an optimisation: where it cannot be written (a
+/// read-only project), the build goes on without it.
+pub(super) fn put(cache: &Path, key: u64, bytes: &[u8]) {
+    if std::fs::create_dir_all(cache).is_ok() {
+        let tmp = cache.join(format!("{key:016x}.{}.tmp", std::process::id()));
+        if std::fs::write(&tmp, bytes).is_ok() {
+            let _ = std::fs::rename(&tmp, cache.join(cache_name(key)));
+        }
+    }
+}
+
 /// A file the cache made: a card (`<16 hex digits>.png`, its key) or a
 /// card being written (`<key>.<process id>.tmp`).
 #[derive(Debug, PartialEq, Eq)]

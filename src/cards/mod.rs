@@ -49,22 +49,20 @@ pub fn card_path(m: &Meeting) -> String {
 
 /// Every meeting's card, drawn or read from the cache, sorted by path.
 pub fn files(r: &Renderer) -> (Vec<OutputFile>, CardReport) {
-    let out = std::sync::Mutex::new(Vec::new());
-    // Read while the cache is held (in `each`), so no build removes a
-    // card between finding and reading it.
-    let report = each(r, |path, card| {
-        let bytes = match card {
-            Card::Drawn { bytes, .. } => bytes,
-            Card::Cached { file, .. } => std::fs::read(file)?,
-        };
-        out.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push(OutputFile { path, bytes });
-        Ok(())
-    })
-    .unwrap_or_default();
-    let mut files = out.into_inner().unwrap_or_else(|e| e.into_inner());
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    // Held until the cached cards are read, so that no build removes one
+    // between finding and reading it.
+    let _hold = hold(&r.site.content.root);
+    let (cards, report) = cards_of(r, None);
+    let files = cards
+        .into_par_iter()
+        .filter_map(|(path, card)| {
+            let bytes = match card {
+                Card::Drawn { bytes, .. } => bytes,
+                Card::Cached { file, .. } => std::fs::read(file).ok()?,
+            };
+            Some(OutputFile { path, bytes })
+        })
+        .collect();
     (files, report)
 }
 
@@ -162,13 +160,7 @@ where
             let Some(bytes) = rasterise(&svg, options.get_or_init(font_options), pixmap) else {
                 return Ok(());
             };
-            // The cache is an optimisation: a read-only project still builds.
-            if std::fs::create_dir_all(&cache).is_ok() {
-                let tmp = cache.join(format!("{key:016x}.{}.tmp", std::process::id()));
-                if std::fs::write(&tmp, &bytes).is_ok() {
-                    let _ = std::fs::rename(&tmp, &cached_png);
-                }
-            }
+            cache::put(&cache, key, &bytes);
             drawn.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             put(card_path(&c.meetings[m]), Card::Drawn { bytes, key })
         },
