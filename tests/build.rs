@@ -679,16 +679,6 @@ fn cache_names(root: &Path) -> BTreeSet<String> {
     }
 }
 
-fn build_report(root: &Path, out: &Path) -> annex::build::BuildReport {
-    annex::build::build(&annex::build::BuildOptions {
-        root: root.to_path_buf(),
-        output: Some(out.to_path_buf()),
-        base_url: None,
-        theme: None,
-    })
-    .unwrap_or_else(|_| panic!("{} builds", root.display()))
-}
-
 #[test]
 fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_cache() {
     use annex::cards::Pruned;
@@ -698,7 +688,7 @@ fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_c
     let out = tmp.path().join("public");
     let cache = root.join(".annex-cache/cards");
 
-    let first = build_report(&root, &out);
+    let first = build_into(&root, &out, None);
     assert_eq!((first.cards.drawn, first.cards.cached), (3, 0));
     let cards: BTreeSet<String> = cache_names(&root)
         .into_iter()
@@ -716,7 +706,7 @@ fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_c
         "title: Meeting with a minister",
         "title: Talks with a minister",
     );
-    let second = build_report(&root, &out);
+    let second = build_into(&root, &out, None);
     assert_eq!((second.cards.drawn, second.cards.cached), (1, 2));
     assert!(
         matches!(second.pruned, Ok(Pruned::Removed { files: 2, bytes }) if bytes > 11),
@@ -748,7 +738,7 @@ fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_c
         "title: Talks with a minister",
         "title: Meeting with a minister",
     );
-    let third = build_report(&root, &out);
+    let third = build_into(&root, &out, None);
     assert_eq!(third.pruned.as_ref().ok(), Some(&Pruned::Busy));
     assert_eq!(
         cache_names(&root)
@@ -760,10 +750,10 @@ fn a_build_removes_the_cached_cards_it_no_longer_uses_unless_another_holds_the_c
     drop(holder);
     // So does a hold of this process's own (`serve` run as a library).
     let hold = annex::cards::hold(&root).expect("the cache can be held");
-    let held = build_report(&root, &out);
+    let held = build_into(&root, &out, None);
     assert_eq!(held.pruned.as_ref().ok(), Some(&Pruned::Busy));
     drop(hold);
-    let fourth = build_report(&root, &out);
+    let fourth = build_into(&root, &out, None);
     assert_eq!((fourth.cards.drawn, fourth.cards.cached), (0, 3));
     assert!(matches!(
         fourth.pruned,
@@ -786,7 +776,7 @@ fn a_failed_build_leaves_the_card_cache_as_it_was() {
     let root = tmp.path().join("site");
     copy_dir(&fixture(), &root);
     let out = tmp.path().join("public");
-    build_report(&root, &out);
+    build_into(&root, &out, None);
     let cache = root.join(".annex-cache/cards");
     fs::write(cache.join("fedcba9876543210.png"), b"an old card").unwrap();
     let before = snapshot(&cache);
@@ -796,12 +786,6 @@ fn a_failed_build_leaves_the_card_cache_as_it_was() {
         "title: Meeting with a minister",
         "title: [unclosed",
     );
-    assert!(annex::build::build(&annex::build::BuildOptions {
-        root: root.clone(),
-        output: Some(out.clone()),
-        base_url: None,
-        theme: None,
-    })
-    .is_err());
+    failed_build(&root, &out, &snapshot(&out));
     assert_eq!(snapshot(&cache), before);
 }

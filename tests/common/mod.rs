@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use annex::build::{build, BuildError, BuildOptions};
+use annex::build::{build, BuildError, BuildOptions, BuildReport};
 
 /// The repository's root (the default site lives there).
 pub fn manifest() -> PathBuf {
@@ -35,15 +35,16 @@ pub fn copy_dir(from: &Path, to: &Path) {
 
 /// Builds the site at `root` into `out`; a failed build fails the test with
 /// every diagnostic.
-pub fn build_into(root: &Path, out: &Path, base_url: Option<&str>) {
+pub fn build_into(root: &Path, out: &Path, base_url: Option<&str>) -> BuildReport {
     let options = BuildOptions {
         root: root.to_path_buf(),
         output: Some(out.to_path_buf()),
         base_url: base_url.map(str::to_string),
         theme: None,
     };
-    if let Err(e) = build(&options) {
-        match e {
+    match build(&options) {
+        Ok(report) => report,
+        Err(e) => match e {
             BuildError::Content(d) => panic!(
                 "build failed:\n{}",
                 d.0.iter()
@@ -52,7 +53,7 @@ pub fn build_into(root: &Path, out: &Path, base_url: Option<&str>) {
                     .join("\n")
             ),
             BuildError::Output(m) => panic!("build failed: {m}"),
-        }
+        },
     }
 }
 
