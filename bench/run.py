@@ -13,7 +13,8 @@ What one run does (see bench/RESULTS.md for the figures and how to read them):
     meetings as an annex release (bench/corpus.py), then times cold full
     builds (output folder removed before every run, untimed) of annex and of
     Hugo, and the floors (`cat` of every annex source file, `cp -r` of annex's
-    own output). Wall and CPU time come from wait4() on the child, peak RSS
+    own output, and both on two cores as annex does them: see
+    two_core_floor). Wall and CPU time come from wait4() on the child, peak RSS
     from GNU time around it (see run_once), so each run is one process's
     own figures. Hugo runs with --buildFuture (the largest corpus's dates
     run past today).
@@ -256,6 +257,57 @@ def out_stats(folder, badge_pattern):
                 with open(p, "rb") as f:
                     badges += f.read().count(pat)
     return {"bytes": total, "files": files, "html_files": html, "badge_groups": badges}
+
+
+def tree_bytes(path):
+    if not os.path.isdir(path):
+        return os.path.getsize(path)
+    return sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(path) for f in fs)
+
+
+def halves(paths, size):
+    """PATHS split in two lists of about equal SIZE, largest first."""
+    lists, totals = ([], []), [0, 0]
+    for p in sorted(paths, key=lambda p: (-size(p), p)):
+        k = 0 if totals[0] <= totals[1] else 1
+        lists[k].append(p)
+        totals[k] += size(p)
+    return lists
+
+
+def two_core_floor(site, out_dir, dst, base):
+    """The command for the floor of what annex itself does, on both cores:
+    read every source file, then write annex's output as annex writes it,
+    the cards hard-linked (annex links them from its cache, so `cp -r`,
+    which copies their 240 MB at N = 10,000, overstates that part) and the
+    rest copied. Each half is split over two processes of about equal bytes.
+    The lists are made here, untimed."""
+    sources = [os.path.join(d, f) for d, _, fs in os.walk(os.path.join(site, "content")) for f in fs]
+    sources.append(os.path.join(site, "site.yaml"))
+    entries = []
+    for top in sorted(os.listdir(out_dir)):
+        p = os.path.join(out_dir, top)
+        if top == "cards":
+            continue
+        entries += [os.path.join(top, c) for c in sorted(os.listdir(p))] if os.path.isdir(p) else [top]
+    lists = {}
+    for name, (a, b) in (("read", halves(sources, os.path.getsize)),
+                         ("write", halves(entries, lambda e: tree_bytes(os.path.join(out_dir, e))))):
+        for k, part in enumerate((a, b)):
+            lists[f"{name}{k}"] = path = os.path.join(base, f"floor-{name}-{k}.list")
+            with open(path, "wb") as f:
+                f.write(b"".join(x.encode() + b"\0" for x in part))
+    q = lambda s: "'" + s.replace("'", "'\\''") + "'"
+    cards = os.path.join(out_dir, "cards")
+    script = (f"xargs -0 -a {q(lists['read0'])} cat > /dev/null & r0=$!; "
+              f"xargs -0 -a {q(lists['read1'])} cat > /dev/null & r1=$!; "
+              "wait $r0 && wait $r1 || exit 1; "
+              f"mkdir -p {q(dst)} && cd {q(out_dir)} || exit 1; "
+              f"xargs -0 -a {q(lists['write0'])} cp -r --parents -t {q(dst)} & w0=$!; "
+              f"xargs -0 -a {q(lists['write1'])} cp -r --parents -t {q(dst)} & w1=$!; "
+              + (f"cp -al {q(cards)} {q(os.path.join(dst, 'cards'))} & w2=$!; " if os.path.isdir(cards) else "w2=; ")
+              + "wait $w0 && wait $w1 && wait $w2")
+    return ["sh", "-c", script]
 
 
 def cleaner(root, keep):
@@ -552,7 +604,7 @@ def bench_size(n, args, env, annex_bin, hugo, logdir):
     out_dir = os.path.join(site, "public")
     if "error" not in a and os.path.isdir(out_dir):
         a["out"] = out_stats(out_dir, "data-grounds=")
-        # floors: read every source file; copy annex's own output
+        # floors: read every source file; copy annex's own output; both on two cores
         row["floor_read"] = series(f"floor read N={n}", ["sh", "-c", "find site.yaml content -type f -print0 | xargs -0 cat > /dev/null"],
                                    site, None, runs, warmup, logdir)
         row["floor_read"]["out"] = {"bytes": sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(os.path.join(site, "content")) for f in fs),
@@ -565,6 +617,9 @@ def bench_size(n, args, env, annex_bin, hugo, logdir):
             row["floor_copy"] = series(f"floor copy N={n}", ["cp", "-r", out_dir, copy], base, lambda: rmtree(copy),
                                        runs, warmup, logdir)
             row["floor_copy"]["out"] = out_stats(copy, "data-grounds=")
+            rmtree(copy)
+            row["floor_two_cores"] = series(f"floor two cores N={n}", two_core_floor(site, out_dir, copy, base), base,
+                                            lambda: rmtree(copy), runs, warmup, logdir)
             rmtree(copy)
     if n <= args.search_max:
         # The same build with the Pagefind search index (annex's default).
@@ -655,13 +710,17 @@ def summary(R):
     for row in R["sizes"]:
         if "floor_copy_skipped" in row:
             L.append(f"| copy: `cp -r` annex's output | {fmt_int(row['n'])} | – | skipped: {row['floor_copy_skipped']} | | | |")
-        for key, label in (("floor_read", "read: `cat` every annex source file"), ("floor_copy", "copy: `cp -r` annex's output")):
+        for key, label in (("floor_read", "read: `cat` every annex source file"), ("floor_copy", "copy: `cp -r` annex's output"),
+                           ("floor_two_cores", "two cores: read the sources, then write annex's output as annex does "
+                                               "(cards hard-linked), each over two processes")):
             s = row.get(key)
             if s and "error" not in s:
+                out = s.get("out") or row["floor_copy"]["out"]
                 L.append(f"| {label} | {fmt_int(row['n'])} | {s['runs']} | {s['wall']:.4f} | {s['wall_min']:.4f}–{s['wall_max']:.4f} "
-                         f"| {fmt_int(s['out']['bytes'])} | {fmt_int(s['out']['files'])} |")
+                         f"| {fmt_int(out['bytes'])} | {fmt_int(out['files'])} |")
     L += ["", "| N | annex s | Hugo s | annex / Hugo | annex CPU s | Hugo CPU s | CPU annex / Hugo | floor s (read + copy) "
-          "| annex / floor | annex µs per meeting |", "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+          "| annex / floor | two-core floor s | annex / two-core floor | annex µs per meeting |",
+          "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for row in R["sizes"]:
         a, h = row.get("annex", {}), row.get("hugo", {})
         if "wall" not in a:
@@ -674,8 +733,10 @@ def summary(R):
         fl = row["floor_read"]["wall"] + row["floor_copy"]["wall"] if both else 0
         fr = f"{a['wall'] / fl:.2f}" if fl else "–"
         fs = f"{fl:.3f}" if fl else "–"
+        two = row.get("floor_two_cores", {}).get("wall")
+        ts, tr = (f"{two:.3f}", f"{a['wall'] / two:.2f}") if two else ("–", "–")
         L.append(f"| {fmt_int(row['n'])} | {a['wall']:.3f} | {hs} | {hr} | {a['cpu']:.2f} | {hc} | {hcr} | {fs} | {fr} "
-                 f"| {1e6 * a['wall'] / row['n']:.0f} |")
+                 f"| {ts} | {tr} | {1e6 * a['wall'] / row['n']:.0f} |")
     L.append("")
     L.append("Corpus per N: " + "; ".join(
         f"N={fmt_int(r['n'])}: {r['corpus']['documents']:,} documents, {r['corpus']['press']:,} press items, "
@@ -729,6 +790,11 @@ def targets(R):
         fl = r10.get("floor_read", {}).get("wall", 0) + r10.get("floor_copy", {}).get("wall", 0)
         if fl:
             out.append(("≤ 1.5 × floor (read + copy)", f"{a['wall'] / fl:.2f} × ({fl:.3f} s)", yes(a["wall"] / fl <= TARGETS["floor_ratio"])))
+        two = r10.get("floor_two_cores", {}).get("wall")
+        if two:
+            # Not a target of the issue: whether 0.8 s is below the floor itself.
+            out.append(("(for the 0.8 s target) the two-core floor of annex's own reads and writes", f"{two:.3f} s",
+                        "0.8 s is " + ("below" if two > TARGETS["build_10k_s"] else "above") + " it"))
         out.append(("peak RSS at N=10,000 ≤ 200 MiB", f"{a['rss_max_mib']:.0f} MiB (max)", yes(a["rss_max_mib"] <= TARGETS["rss_10k_mib"])))
     else:
         out.append(("N=10,000 targets", "not measured", "–"))
