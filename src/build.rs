@@ -26,6 +26,9 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     pub base_url: Option<String>,
     pub theme: Option<String>,
+    /// Replace an output folder that annex did not write (never one of
+    /// the project's own folders).
+    pub force: bool,
 }
 
 /// Why a build failed.
@@ -94,28 +97,80 @@ pub fn output_dir(site: &Site, output: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Refuses an output folder that is the project root or contains it,
-/// since the swap replaces the folder.
-fn check_output(root: &Path, output: &Path) -> Result<(), String> {
-    if let (Ok(r), Ok(o)) = (root.canonicalize(), output.canonicalize()) {
-        if r.starts_with(&o) {
+/// Refuses an output folder the swap must not replace: the build puts its
+/// new output where the folder was and deletes the old one whole.
+///
+/// - the project root, or a folder holding it;
+/// - one of the project's own files or folders (`content/`, a theme, the
+///   card cache, ...) or anything inside one, whatever `force` says;
+/// - unless `force`, an existing folder that holds files and no
+///   `release.json` of annex's, so was not (all) written by annex: the
+///   wrong path given to `--output` or `output_dir`, which would be deleted.
+fn check_output(root: &Path, output: &Path, force: bool) -> Result<(), String> {
+    let (Some(r), Some(o)) = (resolved(root), resolved(output)) else {
+        return Ok(()); // unreadable paths: Staging reports them
+    };
+    let shown = output.display();
+    if r.starts_with(&o) {
+        return Err(format!(
+            "output folder {shown} holds the project itself: choose another, such as public/"
+        ));
+    }
+    for input in crate::load::PROJECT_INPUTS {
+        if o.starts_with(r.join(input)) {
             return Err(format!(
-                "output folder {} holds the project itself: choose another",
-                output.display()
+                "output folder {shown} is the project's `{input}` or inside it, and a build replaces its output \
+                 folder whole: choose a folder of its own, such as public/"
             ));
         }
+    }
+    if !force && holds_files(&o) && !written_by_annex(&o) {
+        return Err(format!(
+            "output folder {shown} holds files and no release.json of annex's, so annex did not write it, and a \
+             build replaces its output folder whole: choose a new or empty folder, or pass --force to replace it"
+        ));
     }
     Ok(())
 }
 
-/// Writes rendered files to `output`, swapping them in whole.
-pub fn write_output(
-    root: &Path,
-    output: &Path,
-    files: &[OutputFile],
-) -> Result<WriteSummary, String> {
-    check_output(root, output)?;
-    write::write_site(output, files).map_err(|e| format!("cannot write {}: {e}", output.display()))
+/// `path` made absolute with every link resolved, for a path that may not
+/// exist yet: its nearest existing ancestor resolved, the rest appended.
+/// `None` for a path with `..` after that ancestor, or none at all.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    let absolute = std::path::absolute(path).ok()?;
+    let mut rest = Vec::new();
+    let mut base = absolute.as_path();
+    loop {
+        if let Ok(real) = base.canonicalize() {
+            let mut out = real;
+            for part in rest.iter().rev() {
+                out.push(part);
+            }
+            return Some(out);
+        }
+        let name = base.file_name()?;
+        rest.push(name.to_os_string());
+        base = base.parent()?;
+    }
+}
+
+/// Whether `dir` is a folder with anything in it.
+fn holds_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+/// Whether `dir` has the `release.json` every annex build writes (its
+/// first bytes name annex as its generator).
+fn written_by_annex(dir: &Path) -> bool {
+    use std::io::Read as _;
+    let mut head = [0u8; 64];
+    let Ok(mut file) = std::fs::File::open(dir.join("release.json")) else {
+        return false;
+    };
+    let n = file.read(&mut head).unwrap_or(0);
+    let head = &head[..n];
+    head.starts_with(b"{\"version\":")
+        && memchr::memmem::find(head, b"\"generator\":\"annex ").is_some()
 }
 
 /// Pages rendered and written per step of a build: enough to keep every
@@ -159,7 +214,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         renderer_reusing(&site, &render_options, bodies).map_err(BuildError::Content)?;
     stages.done("prepare (Markdown, statistics, theme)");
     let output = output_dir(&site, options.output.as_deref());
-    check_output(&options.root, &output).map_err(BuildError::Output)?;
+    check_output(&options.root, &output, options.force).map_err(BuildError::Output)?;
     let cannot =
         |e: std::io::Error| BuildError::Output(format!("cannot write {}: {e}", output.display()));
     let stage = write::Staging::new(&output).map_err(cannot)?;

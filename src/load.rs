@@ -15,6 +15,23 @@ use crate::grounds;
 use crate::model::{Content, Document, Entry, Meeting, PressItem, SiteConfig};
 use crate::yaml;
 
+/// The folders under a project's root that annex reads: the content, the
+/// themes, and the project's own templates and static files (which
+/// override the theme's, one file at a time).
+pub const INPUT_FOLDERS: [&str; 4] = ["content", "themes", "templates", "static"];
+
+/// Everything under a project's root that is the project's own, not
+/// output: the input folders, `site.yaml` and the card cache. No build
+/// writes into any of them.
+pub const PROJECT_INPUTS: [&str; 6] = [
+    INPUT_FOLDERS[0],
+    INPUT_FOLDERS[1],
+    INPUT_FOLDERS[2],
+    INPUT_FOLDERS[3],
+    "site.yaml",
+    ".annex-cache",
+];
+
 /// The content folders and what each holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Kind {

@@ -14,8 +14,6 @@ use std::sync::Mutex;
 
 use rayon::prelude::*;
 
-use crate::render::OutputFile;
-
 /// What a write did: files and bytes written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct WriteSummary {
@@ -241,23 +239,6 @@ impl Drop for Staging {
     }
 }
 
-/// Writes `files` as the new content of `output`. Refuses when `output` is
-/// an existing file, or when a path would leave the output folder (checked
-/// before anything is written).
-pub fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<WriteSummary> {
-    if let Some(f) = files.iter().find(|f| !safe_path(&f.path)) {
-        return Err(io::Error::new(
-            io::ErrorKind::InvalidInput,
-            format!("output path `{}` leaves the output folder", f.path),
-        ));
-    }
-    let stage = Staging::new(output)?;
-    files
-        .par_iter()
-        .try_for_each(|f| stage.put(&f.path, &f.bytes))?;
-    stage.commit()
-}
-
 /// A relative, `/`-separated path that stays inside the output folder.
 fn safe_path(path: &str) -> bool {
     let rel = Path::new(path);
@@ -275,6 +256,25 @@ fn sibling(parent: &Path, name: &str, what: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::OutputFile;
+
+    /// Writes `files` as the new content of `output`. Refuses when `output` is
+    /// an existing file, or when a path would leave the output folder (checked
+    /// before anything is written). The tests' way to write a whole site; a
+    /// build streams its files through [`Staging`].
+    fn write_site(output: &Path, files: &[OutputFile]) -> io::Result<WriteSummary> {
+        if let Some(f) = files.iter().find(|f| !safe_path(&f.path)) {
+            return Err(io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("output path `{}` leaves the output folder", f.path),
+            ));
+        }
+        let stage = Staging::new(output)?;
+        files
+            .par_iter()
+            .try_for_each(|f| stage.put(&f.path, &f.bytes))?;
+        stage.commit()
+    }
 
     fn file(path: &str, text: &str) -> OutputFile {
         OutputFile {

@@ -497,6 +497,7 @@ fn the_default_site_builds_byte_identical_twice_with_search_and_cards() {
         output: Some(out.clone()),
         base_url: Some("https://example.org/release/".into()),
         theme: None,
+        force: false,
     })
     .map_err(|_| "second build failed")
     .unwrap();

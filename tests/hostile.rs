@@ -431,6 +431,108 @@ fn an_output_folder_that_is_a_file_is_refused() {
     assert_eq!(std::fs::read_to_string(&file).unwrap(), "keep me");
 }
 
+/// `annex build --root <project> [args]`.
+fn build_with(p: &Project, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["build", "--root"])
+        .arg(p.root())
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+/// A build replaces its output folder whole, so an output folder that is
+/// one of the project's own, or inside one, would delete it: refused
+/// before anything is written, `--force` or not, by flag or by site.yaml.
+#[test]
+fn an_output_folder_inside_the_project_s_own_folders_is_refused() {
+    let p = Project::new();
+    let project_before = snapshot(p.root());
+    for output in [
+        "content",
+        "content/meetings",
+        "content/new-folder",
+        "themes",
+        ".annex-cache",
+        "site.yaml",
+    ] {
+        for force in [false, true] {
+            let mut args = vec!["--output"];
+            let path = p.root().join(output);
+            let path = path.to_str().unwrap();
+            args.push(path);
+            if force {
+                args.push("--force");
+            }
+            let out = build_with(&p, &args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{output}: {stderr}");
+            assert!(stderr.contains(output), "names the folder: {stderr}");
+            assert!(
+                stderr.contains("choose") || stderr.contains("refusing"),
+                "says what to do: {stderr}"
+            );
+            assert_eq!(snapshot(p.root()), project_before, "{output}");
+        }
+    }
+    // The same from site.yaml's output_dir.
+    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    p.write("site.yaml", format!("{yaml}\noutput_dir: content\n"));
+    let before = snapshot(p.root());
+    let out = build_with(&p, &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("`content`"), "{stderr}");
+    assert_eq!(snapshot(p.root()), before);
+}
+
+/// A folder annex did not write (no release.json of its own) is left
+/// alone unless `--force` says to replace it; annex's own output, or an
+/// empty folder, is replaced as always.
+#[test]
+fn an_output_folder_annex_did_not_write_needs_force() {
+    let p = Project::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let other = elsewhere.path().join("thesis");
+    std::fs::create_dir_all(&other).unwrap();
+    std::fs::write(other.join("chapter-1.txt"), "years of work").unwrap();
+    let other = other.to_str().unwrap();
+    let out = build_with(&p, &["--output", other]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("thesis") && stderr.contains("--force"),
+        "{stderr}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(Path::new(other).join("chapter-1.txt")).unwrap(),
+        "years of work"
+    );
+    let out = build_with(&p, &["--output", other, "--force"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!Path::new(other).join("chapter-1.txt").exists());
+    // Now annex's own: replaced without --force, and so is an empty folder.
+    let out = build_with(&p, &["--output", other]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let empty = p.root().join("empty");
+    std::fs::create_dir_all(&empty).unwrap();
+    let out = build_with(&p, &["--output", empty.to_str().unwrap()]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(empty.join("release.json").is_file());
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

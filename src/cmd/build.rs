@@ -22,6 +22,10 @@ pub struct Args {
     /// Print each stage's wall time, and the peak memory so far and the memory held at its end
     #[arg(long)]
     pub timings: bool,
+    /// Replace the output folder even if annex did not write it (it has files and no
+    /// release.json of annex's). Never a project folder such as content/.
+    #[arg(long)]
+    pub force: bool,
 }
 
 pub fn run(args: Args) -> u8 {
@@ -42,6 +46,7 @@ pub fn run(args: Args) -> u8 {
         output: args.output,
         base_url: args.base_url,
         theme: args.theme,
+        force: args.force,
     };
     match build::build(&options) {
         Ok(report) => {

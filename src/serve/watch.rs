@@ -23,8 +23,8 @@ use std::time::{Duration, Instant};
 
 use notify::{RecursiveMode, Watcher as _};
 
-/// Folders under the root that are watched recursively.
-pub const WATCHED_DIRS: [&str; 4] = ["content", "themes", "templates", "static"];
+/// Folders under the root that are watched recursively: those a build reads.
+pub const WATCHED_DIRS: [&str; 4] = crate::load::INPUT_FOLDERS;
 const QUIET: Duration = Duration::from_millis(4);
 const MAX_WAIT: Duration = Duration::from_millis(250);
 

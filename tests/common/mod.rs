@@ -41,6 +41,7 @@ pub fn build_into(root: &Path, out: &Path, base_url: Option<&str>) -> BuildRepor
         output: Some(out.to_path_buf()),
         base_url: base_url.map(str::to_string),
         theme: None,
+        force: false,
     };
     match build(&options) {
         Ok(report) => report,
