@@ -129,6 +129,7 @@ pub fn load_project(root: &Path) -> Result<Content, Diagnostics> {
             meetings,
             documents,
             press,
+            warnings: diags,
         }),
         _ => {
             diags.sort();

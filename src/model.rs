@@ -483,6 +483,10 @@ pub struct Content {
     pub meetings: Vec<Meeting>,
     pub documents: Vec<Document>,
     pub press: Vec<PressItem>,
+    /// What loading found wrong but not fatal (a file in a content folder
+    /// that is not Markdown, ...). `resolve` hands them on with its own
+    /// warnings, so they are printed whether or not the build fails.
+    pub warnings: crate::diagnostics::Diagnostics,
 }
 
 impl Content {

@@ -391,6 +391,29 @@ fn a_content_file_that_is_a_directory_is_an_error() {
     p.expect_error(&format!("{M}/folder.md"), 1, 1);
 }
 
+/// A meeting saved with the wrong extension drops off the site, so the
+/// warning must be printed when the build succeeds too, and by `check`.
+#[test]
+fn a_content_file_that_is_not_markdown_is_a_warning_on_a_good_build() {
+    let p = Project::new();
+    p.write("content/meetings/draft.markdown", "---\ntitle: T\n---\n");
+    let stderr = p.expect_success();
+    assert!(
+        stderr.contains("content/meetings/draft.markdown:1:1: warning[ignored-file]"),
+        "{stderr}"
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(p.root())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("draft.markdown:1:1: warning[ignored-file]"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_theme_template_with_a_syntax_error_is_located() {
     let p = Project::new();

@@ -65,10 +65,11 @@ impl Reuse {
 
 /// `resolve`, taking the scans in `reuse` as done (see [`Reuse::from_site`]).
 pub fn resolve_reusing(
-    content: Content,
+    mut content: Content,
     mut reuse: Reuse,
 ) -> Result<(Site, Diagnostics), Diagnostics> {
-    let mut diags = Diagnostics::default();
+    // Loading's warnings first: they go with the errors or the warnings.
+    let mut diags = std::mem::take(&mut content.warnings);
     let ground_index = grounds::index(&content.grounds);
 
     let slugs = SlugIndex {
