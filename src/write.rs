@@ -66,6 +66,7 @@ impl Staging {
             _ => PathBuf::from("."),
         };
         fs::create_dir_all(&parent)?;
+        remove_abandoned(&parent, &name, output);
         let dir = sibling(&parent, &name, "new");
         remove_tree(&dir);
         fs::create_dir_all(&dir)?;
@@ -253,6 +254,45 @@ fn sibling(parent: &Path, name: &str, what: &str) -> PathBuf {
     parent.join(format!(".{name}.annex-{what}-{}", std::process::id()))
 }
 
+/// Removes the staging folders of earlier builds into `output` (named
+/// `name`, in `parent`) that were stopped before they could (Ctrl-C, a
+/// kill, a crash): each is a whole site, and its process id is in its name,
+/// so no later build would ever reuse it. Only those whose process is gone
+/// go; a build running beside this one keeps its own. A build stopped
+/// between the two renames of `commit` leaves no output and the last good
+/// site moved aside (`old`): that is put back, not removed. Where process
+/// ids cannot be checked (no `/proc`), nothing is touched.
+fn remove_abandoned(parent: &Path, name: &str, output: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefix = format!(".{name}.annex-");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some((what, pid)) = rest.split_once('-') else {
+            continue;
+        };
+        let abandoned = (what == "new" || what == "old")
+            && !pid.is_empty()
+            && pid.bytes().all(|b| b.is_ascii_digit())
+            && !Path::new("/proc").join(pid).exists();
+        if !abandoned {
+            continue;
+        }
+        if what == "old" && fs::symlink_metadata(output).is_err() {
+            let _ = fs::rename(entry.path(), output);
+        } else {
+            remove_tree(&entry.path());
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -331,6 +371,49 @@ mod tests {
             .map(|e| e.unwrap().file_name())
             .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("public")]);
+    }
+
+    /// A build stopped by Ctrl-C leaves its staging folder: the next build
+    /// into the same output removes it, but not a live process's, and not
+    /// a previous output moved aside while the output itself is missing.
+    #[cfg(target_os = "linux")]
+    #[test]
+    fn the_next_build_removes_what_a_stopped_one_left() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        // A pid no process has: above Linux's largest pid_max.
+        let gone = tmp.path().join(".public.annex-new-4194305");
+        let live = tmp.path().join(format!(
+            ".public.annex-new-{}",
+            std::os::unix::process::parent_id()
+        ));
+        let other = tmp.path().join(".other.annex-new-4194305");
+        for d in [&gone, &other] {
+            fs::create_dir_all(d.join("meetings")).unwrap();
+            fs::write(d.join("index.html"), "x").unwrap();
+        }
+        // Stopped between commit's renames: no output, the old one aside.
+        let aside = tmp.path().join(".public.annex-old-4194305");
+        fs::create_dir_all(&aside).unwrap();
+        fs::write(aside.join("index.html"), "last good").unwrap();
+        remove_abandoned(tmp.path(), "public", &out);
+        assert!(!gone.exists());
+        assert!(other.exists(), "another output's staging is not ours");
+        assert!(!aside.exists());
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "last good",
+            "the last good site is put back"
+        );
+        // With the output in place, an old one aside is just removed.
+        fs::create_dir_all(&aside).unwrap();
+        remove_abandoned(tmp.path(), "public", &out);
+        assert!(!aside.exists());
+        assert!(out.join("index.html").exists());
+        // A live process's staging folder (this test's parent's) stays.
+        fs::create_dir_all(&live).unwrap();
+        write_site(&out, &[file("index.html", "new")]).unwrap();
+        assert!(live.exists());
     }
 
     #[test]
