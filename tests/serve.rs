@@ -584,6 +584,45 @@ fn a_broken_edit_shows_the_error_over_the_last_good_pages_until_fixed() {
     assert!(verified.contains("equals a full render"), "{verified}");
 }
 
+/// A release imported again replaces `content/` whole (`mv content
+/// content-old`, then a new `content/`): serve loads everything again,
+/// reports the missing cover letter in between, and watches the new
+/// folder (it used to go on watching the old one, and miss every edit).
+#[test]
+fn a_content_folder_moved_away_and_replaced_is_watched_anew() {
+    let dir = project();
+    let site = dir.path().join("site");
+    let choice = choose(&site);
+    let mut server = Server::start(&site);
+    let old = site.join("content-old");
+    std::fs::rename(site.join("content"), &old).unwrap();
+    server.wait_line(|l| l.contains("failed") && l.contains("1 error"));
+    assert!(
+        server
+            .log()
+            .iter()
+            .any(|l| l.contains("content/release.md")),
+        "names the missing cover letter:\n{}",
+        server.log().join("\n")
+    );
+    // The new folder: a copy of the old, put in place in one rename.
+    copy_dir(&old, &site.join("content-new"));
+    std::fs::rename(site.join("content-new"), site.join("content")).unwrap();
+    server.wait_for(&choice.meeting_url, "the site back", |r| {
+        r.status == 200 && !r.text().contains("annex-errors")
+    });
+    // An edit in the new folder shows, as a partial rebuild again.
+    retitle(&site.join(&choice.meeting_file), "New folder title 5e2a");
+    let page = server.wait_for(&choice.meeting_url, "the new folder's edit", |r| {
+        r.text().contains("New folder title 5e2a")
+    });
+    let generation = page.header("X-Annex-Generation").unwrap().to_string();
+    let line = server.wait_line(|l| l.starts_with(&format!("rebuild {generation} ")));
+    assert!(line.contains("(partial)"), "{line}");
+    let verified = server.wait_line(|l| l.starts_with(&format!("verify {generation}:")));
+    assert!(verified.contains("equals a full render"), "{verified}");
+}
+
 fn retitle_text(file: &Path, good: &str, title: &str) {
     std::fs::write(file, good).unwrap();
     retitle(file, title);

@@ -15,7 +15,7 @@
 //! ([`spawn`]), so that the rebuild thread can look for a new edit between
 //! pieces of work without blocking.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{channel, sync_channel, Receiver, RecvTimeoutError};
 use std::thread;
@@ -32,7 +32,9 @@ pub struct Watcher {
     root: PathBuf,
     inner: notify::RecommendedWatcher,
     events: Receiver<notify::Result<notify::Event>>,
-    watching: BTreeSet<&'static str>,
+    /// The folders watched, each with the identity it had when its watch
+    /// began (see [`identity`]).
+    watching: BTreeMap<&'static str, Option<(u64, u64)>>,
 }
 
 /// One batch of changed files, relative to the root, and when its first
@@ -88,21 +90,33 @@ impl Watcher {
             root: root.to_path_buf(),
             inner,
             events,
-            watching: BTreeSet::new(),
+            watching: BTreeMap::new(),
         };
         watcher.watch_new_dirs();
         Ok(watcher)
     }
 
+    /// Starts watching each watched folder that exists and is not watched
+    /// yet, and watches again one that was replaced: a folder moved away
+    /// (`mv content content-old`) keeps its watch, which would go on
+    /// reporting the moved folder's edits as the project's and none of the
+    /// new folder's.
     fn watch_new_dirs(&mut self) {
         for dir in WATCHED_DIRS {
-            if !self.watching.contains(dir) && self.root.join(dir).is_dir() {
-                match self
-                    .inner
-                    .watch(&self.root.join(dir), RecursiveMode::Recursive)
-                {
+            let path = self.root.join(dir);
+            let now = identity(&path);
+            match self.watching.get(dir) {
+                Some(then) if *then == now && path.is_dir() => continue,
+                Some(_) => {
+                    let _ = self.inner.unwatch(&path);
+                    self.watching.remove(dir);
+                }
+                None => {}
+            }
+            if path.is_dir() {
+                match self.inner.watch(&path, RecursiveMode::Recursive) {
                     Ok(()) => {
-                        self.watching.insert(dir);
+                        self.watching.insert(dir, now);
                     }
                     Err(e) => eprintln!("annex serve: cannot watch {dir}/: {e}"),
                 }
@@ -151,6 +165,22 @@ impl Watcher {
             first_event: first_event.unwrap_or_else(Instant::now),
             closed: Instant::now(),
         })
+    }
+}
+
+/// What tells a folder from another put at the same path: its device and
+/// inode where there are such, else nothing (a folder replaced in place is
+/// then not noticed).
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt as _;
+        std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        None
     }
 }
 

@@ -35,6 +35,9 @@
 //! - a theme static file: only the theme's static files are replaced;
 //! - a file in a content folder that is not Markdown, or is hidden (an
 //!   editor's swap, lock or temporary file): nothing, as a build skips it;
+//! - `content/` itself or a folder in it, moved, removed or put in place
+//!   (a release imported again): everything is loaded again, since a
+//!   folder moved in or out brings no events for the files it holds;
 //! - `site.yaml`, `content/release.md` (its facts are on every page), or
 //!   the site's `static/`: everything is loaded
 //!   and rendered again. That is the documented exception to "only what
@@ -563,9 +566,15 @@ impl Project {
                 // Another theme's files, or the theme folder's own README.
                 ["themes", name, ..] if *name != theme => {}
                 ["themes", _, _] => {}
-                // A folder event without a file: the files inside have
-                // their own events.
-                ["content", ..] if self.root.join(rel).is_dir() => {}
+                // `content/` itself or one of its top-level parts (the
+                // cover letter, a kind's folder) moved, removed or put in
+                // place (a release imported again, `mv content-new
+                // content`): a folder moved in brings no events for the
+                // files inside it, and one moved away none for the files
+                // it took. Everything is loaded again.
+                ["content"] | ["content", _] => return Plan::Full,
+                // A folder deeper down, made or moved in: likewise.
+                ["content", ..] if self.root.join(rel).is_dir() => return Plan::Full,
                 // A temporary file that is already gone (`sed -i`, editors
                 // that save through a rename): it never was content.
                 ["content", ..] if !self.root.join(rel).exists() => {}
