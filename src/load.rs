@@ -149,7 +149,15 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostic> {
     let rel = Path::new("site.yaml");
     let path = display_path(root, rel);
     let text = read_text(&root.join(rel), &path)?;
-    yaml::parse_document::<SiteConfig>(&text).map_err(|e| yaml_diagnostic(&path, e))
+    let config =
+        yaml::parse_document::<SiteConfig>(&text).map_err(|e| yaml_diagnostic(&path, e))?;
+    if let Err(why) = crate::render::check_base_url(&config.base_url) {
+        let (line, col) = yaml::locate(&text, "base_url", &config.base_url);
+        return Err(Diagnostic::error("bad-value", path, why).at(line, col).hint(
+            "base_url is where the site is served from: links, canonical URLs and the feeds are made from it",
+        ));
+    }
+    Ok(config)
 }
 
 /// Every content file under `content/meetings`, `content/documents` and

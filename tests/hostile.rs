@@ -556,6 +556,35 @@ fn an_output_folder_annex_did_not_write_needs_force() {
     assert!(empty.join("release.json").is_file());
 }
 
+/// A base URL with no scheme, a query or a space would be copied into
+/// every link, canonical URL and feed: refused where it is written.
+#[test]
+fn a_base_url_that_is_not_one_is_located() {
+    let p = Project::new();
+    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    for (bad, column) in [
+        ("example.org/x/", 11),
+        ("\"https://example.org/release/?q=1\"", 12),
+        ("\"https://example.org/a b/\"", 12),
+    ] {
+        p.write(
+            "site.yaml",
+            yaml.replace("base_url: /", &format!("base_url: {bad}")),
+        );
+        let stderr = p.expect_error("site.yaml", 2, column);
+        assert!(stderr.contains("is not a base URL"), "{stderr}");
+    }
+    for bad in ["example.org", "https://example.org/?q#f"] {
+        let out = build_with(&p, &["--base-url", bad]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("--base-url") && stderr.contains(bad),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

@@ -35,8 +35,13 @@ pub fn run(args: Args) -> u8 {
         return super::USAGE;
     }
     if let Some(url) = &args.base_url {
-        if !(url.starts_with("http://") || url.starts_with("https://")) {
-            eprintln!("error: --base-url must be an absolute http(s) URL, got `{url}`");
+        let absolute = url.starts_with("http://") || url.starts_with("https://");
+        if let Err(why) = crate::render::check_base_url(url).and_then(|()| {
+            absolute
+                .then_some(())
+                .ok_or_else(|| format!("`{url}` is not an absolute http(s) URL"))
+        }) {
+            eprintln!("error: --base-url: {why}");
             return super::USAGE;
         }
     }

@@ -625,6 +625,42 @@ impl<'s> Renderer<'s> {
     }
 }
 
+/// Why `url` cannot be a site's base URL, if it cannot: it must be an
+/// absolute http(s) URL with a host (`https://example.org/release/`) or a
+/// path from the root (`/`, `/release/`), with nothing that would end up
+/// in the middle of every link (a query, a fragment, a space).
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    let url = url.trim();
+    let problem = if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        Some("it has a space or a control character (write a space as %20)")
+    } else if url.contains(['?', '#']) {
+        Some("it has a query or a fragment (`?`, `#`), which every link would carry")
+    } else if url.contains(['"', '<', '>', '\\']) {
+        Some("it has a character a URL may not hold")
+    } else if let Some(rest) = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+    {
+        rest.split('/')
+            .next()
+            .is_none_or(str::is_empty)
+            .then_some("it has no host")
+    } else if url.starts_with("//") {
+        Some("a URL without its scheme is ambiguous")
+    } else if !url.starts_with('/') {
+        Some("it is neither an http(s) URL nor a path from the root")
+    } else {
+        None
+    };
+    match problem {
+        None => Ok(()),
+        Some(why) => Err(format!(
+            "`{url}` is not a base URL: {why}; use the absolute URL the site is published at, \
+             such as https://example.org/release/, or a path such as /release/"
+        )),
+    }
+}
+
 /// `https://example.org/release` → `https://example.org/release/`.
 pub fn normalise_base_url(url: &str) -> String {
     let url = url.trim();
@@ -656,6 +692,32 @@ pub fn base_path(base_url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn base_urls_are_absolute_urls_with_a_host_or_paths_from_the_root() {
+        for good in [
+            "/",
+            "/release/",
+            "https://example.org",
+            "http://localhost:8000/a/b/",
+        ] {
+            assert_eq!(check_base_url(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("example.org/x/", "neither"),
+            ("https:///x/", "no host"),
+            ("https://example.org/release/?q=1#x", "query"),
+            ("https://example.org/a b/", "space"),
+            ("//example.org/", "ambiguous"),
+            ("", "neither"),
+        ] {
+            let e = check_base_url(bad).unwrap_err();
+            assert!(
+                e.contains(why) && e.contains("https://example.org/release/"),
+                "{bad}: {e}"
+            );
+        }
+    }
 
     #[test]
     fn base_paths_and_slugs() {
