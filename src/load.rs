@@ -61,7 +61,12 @@ pub fn load_project(root: &Path) -> Result<Content, Diagnostics> {
     let grounds = config
         .as_ref()
         .and_then(|c| match grounds::table(&c.grounds) {
-            Ok(t) => Some(t),
+            Ok(t) => {
+                let found = check_grounds(root, &c.grounds.codes, &t);
+                let ok = found.is_empty();
+                diags.extend(found);
+                ok.then_some(t)
+            }
             Err(name) => {
                 let path = display_path(root, Path::new("site.yaml"));
                 let text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
@@ -142,6 +147,80 @@ enum Loaded {
     Meeting(Meeting),
     Document(Document),
     Press(PressItem),
+}
+
+/// The site's own codes given twice, and codes whose ground pages would
+/// be written to the same URL (`s6(a)` and `s6-a` are both
+/// `grounds/s6-a/`): errors located at the site's own code in `site.yaml`.
+fn check_grounds(
+    root: &Path,
+    own: &[crate::model::Ground],
+    table: &[crate::model::Ground],
+) -> Vec<Diagnostic> {
+    let path = display_path(root, Path::new("site.yaml"));
+    let text = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+    // The line of the `n`th (0-based) `code:` entry naming `code`.
+    let at = |code: &str, n: usize| -> (usize, usize) {
+        text.lines()
+            .enumerate()
+            .filter_map(|(i, line)| {
+                let col = line.find(code)?;
+                line.contains("code")
+                    .then(|| (i + 1, line[..col].chars().count() + 1))
+            })
+            .nth(n)
+            .unwrap_or((1, 1))
+    };
+    let mut diags = Vec::new();
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for g in own {
+        let key = grounds::key(&g.code);
+        let n = seen.entry(key).or_insert(0);
+        *n += 1;
+        if *n == 2 {
+            let (line, col) = at(&g.code, 1);
+            diags.push(
+                Diagnostic::error(
+                    "duplicate-code",
+                    path.clone(),
+                    format!("the code `{}` is listed twice in `grounds.codes`", g.code),
+                )
+                .at(line, col)
+                .hint("keep one entry per code: the later one would silently replace the earlier"),
+            );
+        }
+    }
+    let mut pages: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
+    for g in table {
+        let slug = grounds::ground_slug(&g.code);
+        match pages.get(slug.as_str()) {
+            Some(first) if grounds::key(first) != grounds::key(&g.code) => {
+                let mine = if own.iter().any(|o| o.code == g.code) {
+                    &g.code
+                } else {
+                    *first
+                };
+                let (line, col) = at(mine, 0);
+                diags.push(
+                    Diagnostic::error(
+                        "duplicate-slug",
+                        path.clone(),
+                        format!(
+                            "the codes `{first}` and `{}` would share the page grounds/{slug}/",
+                            g.code
+                        ),
+                    )
+                    .at(line, col)
+                    .hint("each code needs a page of its own: write the code as the release prints it, or remove one"),
+                );
+            }
+            Some(_) => {}
+            None => {
+                pages.insert(slug, &g.code);
+            }
+        }
+    }
+    diags
 }
 
 /// Reads and checks `site.yaml`.

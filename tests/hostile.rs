@@ -585,6 +585,31 @@ fn a_base_url_that_is_not_one_is_located() {
     }
 }
 
+/// Two codes whose ground pages share a URL would overwrite one page with
+/// the other, and a code listed twice would silently lose its first entry.
+#[test]
+fn ground_codes_that_collide_are_located() {
+    let p = Project::new();
+    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let own = |codes: &[&str]| {
+        let mut text = format!("{}\n  codes:\n", yaml.trim_end());
+        for c in codes {
+            text += &format!("    - {{code: \"{c}\", section: S, label: L, test: conclusive}}\n");
+        }
+        text
+    };
+    let lines = yaml.trim_end().lines().count();
+    p.write("site.yaml", own(&["s6-a"]));
+    let stderr = p.expect_error("site.yaml", lines + 2, 15);
+    assert!(
+        stderr.contains("grounds/s6-a/") && stderr.contains("`s6(a)`"),
+        "{stderr}"
+    );
+    p.write("site.yaml", own(&["s99(x)", "s99(x)"]));
+    let stderr = p.expect_error("site.yaml", lines + 3, 15);
+    assert!(stderr.contains("listed twice"), "{stderr}");
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();
