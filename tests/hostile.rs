@@ -436,6 +436,65 @@ fn a_theme_template_with_a_syntax_error_is_located() {
     assert_eq!(snapshot(&p.public()), public_before);
 }
 
+/// A template naming a filter, an include or a parent that does not
+/// exist is an error in that template's file, at the name.
+#[test]
+fn a_template_naming_what_does_not_exist_is_located() {
+    let p = Project::new();
+    for (text, line, column, says) in [
+        (
+            "line1\n{{ page.title | nosuchfilter }}\n",
+            2,
+            17,
+            "Unknown filter `nosuchfilter`",
+        ),
+        (
+            "x\n{% include \"missing.html\" %}\n",
+            2,
+            12,
+            "Unknown template `missing.html`",
+        ),
+        (
+            "{% extends \"nothere.html\" %}\n",
+            1,
+            13,
+            "extends `nothere.html`",
+        ),
+    ] {
+        p.write("templates/meeting.html", text);
+        let stderr = p.expect_error("templates/meeting.html", line, column);
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
+/// A theme holds only the files it changes: the rest are the built-in
+/// default theme's, as for the project's own templates/.
+#[test]
+fn a_theme_with_one_template_builds_on_the_default_theme() {
+    let p = Project::new();
+    p.write(
+        "themes/plain/templates/meeting.html",
+        "<p>Plain: {{ page.title }}</p>\n",
+    );
+    let out = build_with(&p, &["--theme", "plain"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let meetings = p.public().join("meetings");
+    let page = std::fs::read_dir(&meetings)
+        .unwrap()
+        .map(|e| e.unwrap().path().join("index.html"))
+        .find(|p| p.is_file())
+        .unwrap();
+    assert!(std::fs::read_to_string(page)
+        .unwrap()
+        .starts_with("<p>Plain: "));
+    assert!(p.public().join("index.html").is_file());
+    assert!(p.public().join("assets/style.css").is_file());
+}
+
 #[test]
 fn an_output_folder_that_is_a_file_is_refused() {
     let p = Project::new();

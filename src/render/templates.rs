@@ -2,9 +2,9 @@
 //!
 //! The default theme is compiled into the binary, so any project builds
 //! without a copy of it. A folder `themes/<name>/` in the project replaces
-//! the theme's files one at a time (and is required for any theme other
-//! than `default`); a project's own `templates/` folder then overrides any
-//! single template. Content never reaches Tera as template source: pages
+//! its files one at a time (and is required for any theme other than
+//! `default`, which falls back to the built-in files for the rest); a
+//! project's own `templates/` folder then overrides any single template. Content never reaches Tera as template source: pages
 //! hand it over as values, already escaped or rendered.
 
 use std::collections::BTreeMap;
@@ -89,20 +89,21 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
     let mut sources: BTreeMap<String, (String, PathBuf)> = BTreeMap::new();
     let mut static_files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
     let theme_dir = root.join("themes").join(name);
-    if name == "default" {
-        for (file, text) in DEFAULT_TEMPLATES {
-            sources.insert(
-                file.to_string(),
-                (
-                    text.to_string(),
-                    PathBuf::from("themes/default/templates").join(file),
-                ),
-            );
-        }
-        for (file, bytes) in DEFAULT_STATIC {
-            static_files.insert(file.to_string(), bytes.to_vec());
-        }
-    } else if !theme_dir.is_dir() {
+    // Every theme starts from the built-in default, so that a theme (or a
+    // project's `templates/`) need hold only the files it changes.
+    for (file, text) in DEFAULT_TEMPLATES {
+        sources.insert(
+            file.to_string(),
+            (
+                text.to_string(),
+                PathBuf::from("themes/default/templates").join(file),
+            ),
+        );
+    }
+    for (file, bytes) in DEFAULT_STATIC {
+        static_files.insert(file.to_string(), bytes.to_vec());
+    }
+    if name != "default" && !theme_dir.is_dir() {
         diags.push(
             Diagnostic::error(
                 "theme",
@@ -166,7 +167,7 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         .map(|(n, (t, _))| (n.as_str(), t.as_str()))
         .collect();
     if let Err(e) = tera.add_raw_templates(all) {
-        diags.push(template_error(&theme_dir.join("templates"), &e));
+        diags.extend(set_errors(&sources, &theme_dir.join("templates"), &e));
         return Err(diags);
     }
     let paths = sources
@@ -250,6 +251,71 @@ pub fn error_chain(e: &tera::Error) -> String {
         source = s.source();
     }
     msg
+}
+
+/// What Tera found wrong with the templates taken together (a filter,
+/// test, function, component or included template that does not exist; a
+/// parent that does not), each error in the file it is in. Tera reports
+/// them as one message of reports, each with a `--> name:line:col` line,
+/// or as a missing parent; anything else is put on the templates folder.
+fn set_errors(
+    sources: &BTreeMap<String, (String, PathBuf)>,
+    folder: &Path,
+    e: &tera::Error,
+) -> Vec<Diagnostic> {
+    const HINT: &str = "check the name's spelling; Tera 2's own filters, tests and functions are in its documentation, the theme's components in components.html";
+    let path_of = |name: &str| sources.get(name).map(|(_, p)| p.clone());
+    if let tera::ErrorKind::MissingParent { current, parent } = e.kind() {
+        if let Some((text, path)) = sources.get(current) {
+            let (line, column) = text
+                .lines()
+                .enumerate()
+                .find_map(|(i, l)| {
+                    l.find(parent.as_str())
+                        .map(|c| (i + 1, l[..c].chars().count() + 1))
+                })
+                .unwrap_or((1, 1));
+            return vec![Diagnostic::error(
+                "template",
+                path,
+                format!("extends `{parent}`, which is not a template of the theme or the project"),
+            )
+            .at(line, column)
+            .hint("name a template the theme has (base.html), or add the missing one")];
+        }
+    }
+    let chain = error_chain(e);
+    let mut found = Vec::new();
+    let mut message = None;
+    for line in chain.lines() {
+        if let Some(m) = line.strip_prefix("error: ") {
+            message = Some(m.trim().to_string());
+        } else if let (Some(at), Some(m)) = (line.trim_start().strip_prefix("--> "), &message) {
+            let mut parts = at.trim().rsplitn(3, ':');
+            let (column, line, name) = (parts.next(), parts.next(), parts.next());
+            if let (Some(path), Some(line), Some(column)) = (
+                name.and_then(path_of),
+                line.and_then(|l| l.parse().ok()),
+                column.and_then(|c| c.parse().ok()),
+            ) {
+                let hint = if m.starts_with("Unknown template") {
+                    "include a template the theme or the project has, or add the missing one"
+                } else {
+                    HINT
+                };
+                found.push(
+                    Diagnostic::error("template", path, m.clone())
+                        .at(line, column)
+                        .hint(hint),
+                );
+                message = None;
+            }
+        }
+    }
+    if found.is_empty() {
+        found.push(template_error(folder, e));
+    }
+    found
 }
 
 fn template_error(path: &Path, e: &tera::Error) -> Diagnostic {
