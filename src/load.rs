@@ -545,6 +545,7 @@ pub fn yaml_diagnostic(path: &Path, e: yaml::YamlError) -> Diagnostic {
         "missing-field" => "missing-field",
         "wrong-type" => "wrong-type",
         "front-matter" => "front-matter",
+        "bad-value" => "bad-value",
         _ => "yaml",
     };
     Diagnostic::error(code, path, e.message)

@@ -669,6 +669,27 @@ fn ground_codes_that_collide_are_located() {
     assert!(stderr.contains("listed twice"), "{stderr}");
 }
 
+/// A page range the model refuses is located at the value, not at the
+/// front matter's first line.
+#[test]
+fn a_page_range_that_is_not_one_is_located() {
+    let p = Project::new();
+    let rel = "content/documents/p01-file-note.md";
+    let good = std::fs::read_to_string(p.root().join(rel)).unwrap();
+    assert!(good.contains("\npages: 1-2\n"));
+    for bad in ["\"49-37\"", "0", "sixty"] {
+        p.write(
+            rel,
+            good.replace("\npages: 1-2\n", &format!("\npages: {bad}\n")),
+        );
+        let stderr = p.expect_error(rel, 6, 8);
+        assert!(
+            stderr.contains("error[bad-value]") && stderr.contains("is not a page range"),
+            "{stderr}"
+        );
+    }
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

@@ -31,7 +31,8 @@ pub struct YamlError {
     pub column: usize,
     pub message: String,
     pub hint: String,
-    /// `front-matter` for fences, `yaml` for syntax, `schema` for wrong fields or types.
+    /// `front-matter` for fences, `yaml` for syntax, `unknown-field`, `missing-field`,
+    /// `wrong-type` or `bad-value` for what the model refuses.
     pub kind: &'static str,
 }
 
@@ -115,6 +116,10 @@ pub fn parse<T: DeserializeOwned>(front: &str, front_line: usize) -> Result<T, Y
                 (line, column) = start;
             }
             message = "a quoted value is never closed".into();
+        } else if let Some(at) = bad_value(&message).and_then(|v| value_at(front, v)) {
+            // A value our own types refused (a page range): the parser
+            // points at the mapping that holds it; point at the value.
+            (line, column) = at;
         } else if let Some(key) = duplicate_key(&message) {
             // The parser points at the mapping; point at the repeated key.
             if let Some(at) = second_occurrence(front, &key) {
@@ -162,6 +167,33 @@ fn strip_positions(raw: &str) -> (String, Vec<(usize, usize)>) {
     }
     out.push_str(rest);
     (out, positions)
+}
+
+/// The value a message of annex's own types quotes (`` `49-37` is not a
+/// page range: ...``, after the field path serde puts before it).
+fn bad_value(message: &str) -> Option<&str> {
+    let message = match message.find(": ") {
+        Some(i) if !message[..i].contains(' ') => &message[i + 2..],
+        _ => message,
+    };
+    let rest = message.strip_prefix('`')?;
+    let (value, after) = rest.split_once('`')?;
+    after.starts_with(" is not ").then_some(value)
+}
+
+/// 1-based position of `value` as a value in `front`: after a `key:` or a
+/// list's `- `, alone or in quotes.
+fn value_at(front: &str, value: &str) -> Option<(usize, usize)> {
+    front.lines().enumerate().find_map(|(i, line)| {
+        let (_, after) = line
+            .split_once(": ")
+            .or_else(|| line.trim_start().split_once("- "))?;
+        let v = after.trim().trim_matches(['"', '\'']);
+        (v == value).then(|| {
+            let at = line.len() - after.trim_start().len();
+            (i + 1, line[..at].chars().count() + 1)
+        })
+    })
 }
 
 fn duplicate_key(message: &str) -> Option<String> {
@@ -232,6 +264,12 @@ fn explain(message: &str) -> (&'static str, String) {
         return (
             "wrong-type",
             "give the field a value of the expected type (see docs/content.md)".into(),
+        );
+    }
+    if message.starts_with('`') && message.contains("` is not ") {
+        return (
+            "bad-value",
+            "write the value as the message says (see docs/content.md)".into(),
         );
     }
     if message.starts_with("unknown variant") {
