@@ -371,6 +371,16 @@ pub fn parse_entry<M: DeserializeOwned + FrontMatter>(
             );
         }
     }
+    if diags.is_empty() {
+        if let Some((key, value, why)) = meta.inconsistent() {
+            let (line, col) = yaml::locate(text, key, value);
+            diags.push(
+                Diagnostic::error("bad-value", path, why)
+                    .at(line, col)
+                    .hint("correct one of the two values"),
+            );
+        }
+    }
     if !diags.is_empty() {
         return Err(diags);
     }
@@ -393,6 +403,11 @@ pub trait FrontMatter {
     fn checked_values(&self) -> Vec<(&'static str, &str, Format)> {
         Vec::new()
     }
+    /// Values that are each well-formed but do not agree: the key and
+    /// value to point at, and what is wrong. Asked once the values pass.
+    fn inconsistent(&self) -> Option<(&'static str, &str, String)> {
+        None
+    }
 }
 
 /// Value formats the loader checks.
@@ -400,6 +415,9 @@ pub trait FrontMatter {
 pub enum Format {
     Date,
     Time,
+    /// An http(s) address: it becomes a link, and a `javascript:` or
+    /// relative one would be a live link of another kind.
+    WebAddress,
 }
 
 impl FrontMatter for crate::model::MeetingMeta {
@@ -411,6 +429,17 @@ impl FrontMatter for crate::model::MeetingMeta {
         v.extend(self.start.as_deref().map(|t| ("start", t, Format::Time)));
         v.extend(self.end.as_deref().map(|t| ("end", t, Format::Time)));
         v
+    }
+    fn inconsistent(&self) -> Option<(&'static str, &str, String)> {
+        let (start, end) = (self.start.as_deref()?, self.end.as_deref()?);
+        // Both checked as HH:MM, so they compare as text.
+        (end < start).then(|| {
+            (
+                "end",
+                end,
+                format!("the meeting ends (`end: {end}`) before it starts (`start: {start}`)"),
+            )
+        })
     }
 }
 
@@ -432,11 +461,14 @@ impl FrontMatter for crate::model::PressMeta {
         self.slug.as_deref()
     }
     fn checked_values(&self) -> Vec<(&'static str, &str, Format)> {
-        self.date
+        let mut v: Vec<_> = self
+            .date
             .as_deref()
             .map(|d| ("date", d, Format::Date))
             .into_iter()
-            .collect()
+            .collect();
+        v.extend(self.url.as_deref().map(|u| ("url", u, Format::WebAddress)));
+        v
     }
 }
 
@@ -479,6 +511,18 @@ fn check_value(format: Format, value: &str) -> Result<(), &'static str> {
                 Ok(())
             } else {
                 Err("a date in the form YYYY-MM-DD (e.g. 2024-07-09)")
+            }
+        }
+        Format::WebAddress => {
+            let host = value
+                .strip_prefix("https://")
+                .or_else(|| value.strip_prefix("http://"))
+                .and_then(|rest| rest.split(['/', '?', '#']).next())
+                .unwrap_or_default();
+            if !host.is_empty() && !value.chars().any(|c| c.is_whitespace() || c.is_control()) {
+                Ok(())
+            } else {
+                Err("a web address starting with https:// or http:// (e.g. https://example.org/news/story)")
             }
         }
         Format::Time => {

@@ -690,6 +690,37 @@ fn a_page_range_that_is_not_one_is_located() {
     }
 }
 
+/// A press item's address becomes a link: a `javascript:` or relative one
+/// is refused where it is written. A meeting that ends before it starts
+/// would give a calendar event no client accepts.
+#[test]
+fn a_press_address_that_is_not_a_web_address_and_a_meeting_ending_before_it_starts_are_located() {
+    let p = Project::new();
+    let rel = "content/press/example-report.md";
+    let good = std::fs::read_to_string(p.root().join(rel)).unwrap();
+    for bad in ["javascript:alert(1)", "/news/story", "https://"] {
+        p.write(
+            rel,
+            good.replacen("---\n", &format!("---\nurl: \"{bad}\"\n"), 1),
+        );
+        let stderr = p.expect_error(rel, 2, 7);
+        assert!(stderr.contains("is not a web address"), "{stderr}");
+    }
+    p.write(
+        rel,
+        good.replacen("---\n", "---\nurl: https://example.org/news/story\n", 1),
+    );
+    p.expect_success();
+    let meeting = "content/meetings/01-minister.md";
+    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    p.write(
+        meeting,
+        good.replace("start: \"07:30\"\n", "start: \"07:30\"\nend: \"06:45\"\n"),
+    );
+    let stderr = p.expect_error(meeting, 5, 7);
+    assert!(stderr.contains("before it starts"), "{stderr}");
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();
