@@ -391,13 +391,14 @@ fn unknown_codes_in_a_press_text_are_all_reported_and_leave_the_output_alone() {
     replace_in(
         &press,
         "He also met a senator.",
-        "He s6(yy) also met a senator s9(9)(q).",
+        // After the sentence, which a meeting quotes word for word.
+        "He also met a senator. s6(yy) s9(9)(q)",
     );
 
     let stderr = failed_build(&root, &out, &before);
     for expected in [
-        format!("content/press/news-report.md:{line}:4: error[unknown-code]: unknown withholding code `s6(yy)`"),
-        format!("content/press/news-report.md:{line}:30: error[unknown-code]: unknown withholding code `s9(9)(q)`"),
+        format!("content/press/news-report.md:{line}:24: error[unknown-code]: unknown withholding code `s6(yy)`"),
+        format!("content/press/news-report.md:{line}:31: error[unknown-code]: unknown withholding code `s9(9)(q)`"),
         "build failed: 2 errors".to_string(),
     ] {
         assert!(stderr.contains(&expected), "expected {expected} in:\n{stderr}");

@@ -721,6 +721,39 @@ fn a_press_address_that_is_not_a_web_address_and_a_meeting_ending_before_it_star
     assert!(stderr.contains("before it starts"), "{stderr}");
 }
 
+/// A meeting's press quote is the press item's own words: one that is not
+/// in the item's text is an error at the quote. Line breaks, curly quotes,
+/// emphasis and a cut marked with an ellipsis are not differences.
+#[test]
+fn a_press_quote_that_is_not_in_the_press_item_is_located() {
+    let p = Project::new();
+    let meeting = "content/meetings/01-minister.md";
+    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    let quote = "quote: \"The minister met officials yesterday.\"";
+    assert!(good.contains(quote));
+    p.write(
+        meeting,
+        good.replace(quote, "quote: \"The minister secured a formal bilateral.\""),
+    );
+    let stderr = p.expect_error(meeting, 20, 13);
+    assert!(
+        stderr.contains("not in press item `example-report`"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("example-report.md"),
+        "names the item's file: {stderr}"
+    );
+    for same in [
+        "quote: \"The minister … yesterday.\"",
+        "quote: \"The minister met\\n    officials [...] yesterday\"",
+        "quote: \"The minister met *officials* yesterday.\"",
+    ] {
+        p.write(meeting, good.replace(quote, same));
+        p.expect_success();
+    }
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

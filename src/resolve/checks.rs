@@ -9,7 +9,7 @@ use super::push_unique;
 use crate::diagnostics::{closest, Diagnostic, Diagnostics, LineIndex};
 use crate::grounds;
 use crate::markers;
-use crate::model::{DocumentMeta, Entry, MarkerUse, MeetingMeta, SlugIndex};
+use crate::model::{DocumentMeta, Entry, MarkerUse, MeetingMeta, PressMeta, SlugIndex};
 use crate::yaml;
 
 /// What a meeting's front matter links to, once checked.
@@ -25,6 +25,7 @@ pub(super) struct MeetingLinks {
 /// Checks entries' references against the site's indexes.
 pub(super) struct Checker<'a> {
     documents: &'a [Entry<DocumentMeta>],
+    press: &'a [Entry<PressMeta>],
     slugs: &'a SlugIndex,
     pub(super) codes: CodeChecker<'a>,
     /// Paragraph numbers of the documents a reference names a paragraph
@@ -36,11 +37,13 @@ pub(super) struct Checker<'a> {
 impl<'a> Checker<'a> {
     pub(super) fn new(
         documents: &'a [Entry<DocumentMeta>],
+        press: &'a [Entry<PressMeta>],
         slugs: &'a SlugIndex,
         codes: CodeChecker<'a>,
     ) -> Checker<'a> {
         Checker {
             documents,
+            press,
             slugs,
             codes,
             paragraphs: HashMap::new(),
@@ -100,6 +103,25 @@ impl<'a> Checker<'a> {
                 .get(&slugs.press, &m.path, "item", &pr.item, "press item", diags);
             if let Some(pi) = found {
                 push_unique(&mut links.press, pi);
+                let item = &self.press[pi];
+                // A body a build already let go of cannot be checked
+                // (never the case while resolving).
+                if !item.body.is_empty() && !quoted_in(&pr.quote, &item.body) {
+                    let start: String = pr.quote.chars().take(24).collect();
+                    let (line, col) = self.refs.locate(&m.path, "quote", start.trim_end());
+                    diags.push(
+                        Diagnostic::error(
+                            "quote",
+                            &m.path,
+                            format!("the quote is not in press item `{}`'s text", pr.item),
+                        )
+                        .at(line, col)
+                        .hint(format!(
+                            "copy the passage exactly from {} (mark a cut with …), or cite the press item that has it",
+                            item.path.display()
+                        )),
+                    );
+                }
             }
             for passage in &pr.release {
                 let found = self.refs.get(
@@ -189,6 +211,51 @@ pub(super) fn slug_index<M>(
         }
     }
     index
+}
+
+/// Whether `quote` is in `text` word for word, allowing for what copying
+/// a passage changes without changing its words: line breaks and runs of
+/// spaces, curly or straight quotes and apostrophes, and Markdown's
+/// emphasis and escapes in the text, and the punctuation that ends a part
+/// (a quote may close with a full stop where the sentence goes on). A cut
+/// marked with `…`, `...` or `[…]` splits the quote into parts that must
+/// appear in order.
+pub(super) fn quoted_in(quote: &str, text: &str) -> bool {
+    fn plain(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        for c in s.chars() {
+            let c = match c {
+                '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+                '\u{201c}' | '\u{201d}' => '"',
+                '*' | '_' | '\\' => continue,
+                c if c.is_whitespace() => ' ',
+                c => c,
+            };
+            if !(c == ' ' && (out.is_empty() || out.ends_with(' '))) {
+                out.push(c);
+            }
+        }
+        out.trim_end().to_string()
+    }
+    let text = plain(text);
+    let quote = quote
+        .replace("[…]", "…")
+        .replace("[...]", "…")
+        .replace("...", "…");
+    let mut from = 0;
+    let parts = quote.split('…').map(|p| {
+        plain(p)
+            .trim_end_matches(['.', ',', ';', ':'])
+            .trim_end()
+            .to_string()
+    });
+    for part in parts.filter(|p| !p.is_empty()) {
+        match text[from..].find(&part) {
+            Some(at) => from += at + part.len(),
+            None => return false,
+        }
+    }
+    true
 }
 
 /// Looks up redaction codes in the grounds table.

@@ -120,7 +120,7 @@ pub fn resolve_reusing(
     let r = &content.release;
     codes.markers(&r.path, &r.body, r.body_line, &mut diags);
 
-    let mut checker = Checker::new(&content.documents, &slugs, codes);
+    let mut checker = Checker::new(&content.documents, &content.press, &slugs, codes);
     let mut meeting_documents = vec![Vec::new(); content.meetings.len()];
     let mut document_meetings = vec![Vec::new(); content.documents.len()];
     let mut press_meetings = vec![Vec::new(); content.press.len()];
@@ -239,7 +239,12 @@ pub fn update_meetings(
         index: &site.ground_index,
         grounds: &site.content.grounds,
     };
-    let mut checker = Checker::new(&site.content.documents, &site.slugs, codes);
+    let mut checker = Checker::new(
+        &site.content.documents,
+        &site.content.press,
+        &site.slugs,
+        codes,
+    );
     let mut links = Vec::with_capacity(fresh.len());
     for (_, m) in &fresh {
         checker
