@@ -236,6 +236,16 @@ pub fn load_config(root: &Path) -> Result<SiteConfig, Diagnostic> {
             "base_url is where the site is served from: links, canonical URLs and the feeds are made from it",
         ));
     }
+    if config.home_list_limit == 0 {
+        let (line, col) = yaml::locate(&text, "home_list_limit", "0");
+        return Err(Diagnostic::error(
+            "bad-value",
+            path,
+            "`home_list_limit: 0` would list no meetings on the home page",
+        )
+        .at(line, col)
+        .hint("give the number of meetings and documents the home page lists (1 or more; 50 if left out)"));
+    }
     Ok(config)
 }
 
@@ -352,10 +362,20 @@ pub fn parse_entry<M: DeserializeOwned + FrontMatter>(
     let slug = slugify(meta.slug().unwrap_or(stem));
     let mut diags = Vec::new();
     if slug.is_empty() {
-        diags.push(
-            Diagnostic::error("bad-slug", path, "the file name gives an empty URL slug")
+        diags.push(match meta.slug() {
+            Some(given) => {
+                let (line, col) = yaml::locate(text, "slug", given);
+                Diagnostic::error(
+                    "bad-slug",
+                    path,
+                    format!("`slug: {given}` gives an empty URL slug"),
+                )
+                .at(line, col)
+                .hint("use letters or digits in the slug, or leave it out to take the file name's")
+            }
+            None => Diagnostic::error("bad-slug", path, "the file name gives an empty URL slug")
                 .hint("rename the file with letters or digits, or set `slug:` in the front matter"),
-        );
+        });
     }
     for (key, value, what) in meta.checked_values() {
         if let Err(expected) = check_value(what, value) {

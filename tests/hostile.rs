@@ -754,6 +754,24 @@ fn a_press_quote_that_is_not_in_the_press_item_is_located() {
     }
 }
 
+/// A slug of punctuation alone, and a home page told to list nothing, are
+/// errors at the value.
+#[test]
+fn an_empty_slug_and_a_zero_home_list_limit_are_located() {
+    let p = Project::new();
+    let meeting = "content/meetings/01-minister.md";
+    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    p.write(meeting, good.replacen("---\n", "---\nslug: \"---\"\n", 1));
+    let stderr = p.expect_error(meeting, 2, 8);
+    assert!(stderr.contains("empty URL slug"), "{stderr}");
+    p.write(meeting, good);
+    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    p.write("site.yaml", format!("{yaml}home_list_limit: 0\n"));
+    let line = yaml.lines().count() + 1;
+    let stderr = p.expect_error("site.yaml", line, 18);
+    assert!(stderr.contains("home_list_limit"), "{stderr}");
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

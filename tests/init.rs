@@ -18,7 +18,15 @@ fn a_new_project_builds_with_zero_warnings() {
     assert!(project.join("site.yaml").is_file());
     let config = std::fs::read_to_string(project.join("site.yaml")).unwrap();
     assert!(config.contains("preset: nz-oia"));
-    for setting in ["base_url", "language", "theme", "output_dir", "codes"] {
+    for setting in [
+        "base_url",
+        "language",
+        "theme",
+        "output_dir",
+        "search",
+        "home_list_limit",
+        "codes",
+    ] {
         assert!(config.contains(setting), "site.yaml explains `{setting}`");
     }
     assert!(!project.join("themes").exists(), "the theme is not copied");
