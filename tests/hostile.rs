@@ -772,6 +772,24 @@ fn an_empty_slug_and_a_zero_home_list_limit_are_located() {
     assert!(stderr.contains("home_list_limit"), "{stderr}");
 }
 
+/// A theme that is not there is an error where it was named: site.yaml's
+/// `theme:` line, or the `--theme` flag (a usage error).
+#[test]
+fn a_missing_theme_is_blamed_where_it_was_named() {
+    let p = Project::new();
+    let out = build_with(&p, &["--theme", "nosuch"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.starts_with("error: --theme: no theme `nosuch`"),
+        "{stderr}"
+    );
+    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    p.write("site.yaml", format!("{yaml}theme: nosuch\n"));
+    let stderr = p.expect_error("site.yaml", yaml.lines().count() + 1, 8);
+    assert!(stderr.contains("theme `nosuch` not found"), "{stderr}");
+}
+
 #[test]
 fn an_unknown_section_code_is_located() {
     let p = Project::new();

@@ -45,6 +45,17 @@ pub fn run(args: Args) -> u8 {
             return super::USAGE;
         }
     }
+    if let Some(theme) = &args.theme {
+        let folder = args.root.join("themes").join(theme);
+        if theme != "default" && !folder.is_dir() {
+            eprintln!(
+                "error: --theme: no theme `{theme}`: no folder {}",
+                folder.display()
+            );
+            eprintln!("  = hint: use `default`, or add the theme's folder under themes/");
+            return super::USAGE;
+        }
+    }
     let timings = args.timings;
     let options = BuildOptions {
         root: args.root,

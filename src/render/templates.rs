@@ -104,17 +104,23 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         static_files.insert(file.to_string(), bytes.to_vec());
     }
     if name != "default" && !theme_dir.is_dir() {
-        diags.push(
-            Diagnostic::error(
-                "theme",
-                "site.yaml",
-                format!(
-                    "theme `{name}` not found: no folder {}",
-                    theme_dir.display()
-                ),
-            )
-            .hint("use `default`, or add the theme's folder under themes/"),
+        // Named in site.yaml, or else given with `--theme`.
+        let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
+        let in_yaml = yaml
+            .lines()
+            .position(|l| l.trim_start().starts_with("theme:") && l.contains(name));
+        let message = format!(
+            "theme `{name}` not found: no folder {}",
+            theme_dir.display()
         );
+        let found = match in_yaml {
+            Some(i) => {
+                let (line, col) = crate::yaml::locate(&yaml, "theme", name);
+                Diagnostic::error("theme", "site.yaml", message).at(line.max(i + 1), col)
+            }
+            None => Diagnostic::error("theme", "--theme", message),
+        };
+        diags.push(found.hint("use `default`, or add the theme's folder under themes/"));
         return Err(diags);
     }
     read_tree(
