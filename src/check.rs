@@ -26,6 +26,36 @@ pub fn content(site: &Site) -> Diagnostics {
     diags
 }
 
+/// What publishing needs beyond a consistent release: a base URL with a
+/// host, without which `sitemap.xml`, `robots.txt`, `atom.xml` and
+/// `meetings.ics` carry relative addresses, which the sitemap and Atom
+/// formats do not allow. A warning: previews and sub-path builds are fine.
+pub fn publishing(site: &Site) -> Diagnostics {
+    let mut diags = Diagnostics::default();
+    let url = &site.content.config.base_url;
+    if !url.contains("://") {
+        let text = std::fs::read_to_string(site.content.root.join("site.yaml")).unwrap_or_default();
+        let (line, column) = if text.lines().any(|l| l.starts_with("base_url:")) {
+            yaml::locate(&text, "base_url", url)
+        } else {
+            (0, 0)
+        };
+        diags.push(
+            Diagnostic::warning(
+                "base-url",
+                crate::load::display_path(&site.content.root, Path::new("site.yaml")),
+                format!(
+                    "base_url `{url}` has no host: sitemap.xml, robots.txt, atom.xml and meetings.ics \
+                     will carry relative addresses, which sitemaps and feeds do not allow"
+                ),
+            )
+            .at(line, column)
+            .hint("set base_url to the address the site is published at (https://example.org/release/), or build with --base-url"),
+        );
+    }
+    diags
+}
+
 /// Codes the site declares itself (or the letter cites) that no marker uses.
 /// Preset codes are not reported: a preset lists a whole Act.
 fn unused_grounds(site: &Site, diags: &mut Diagnostics) {

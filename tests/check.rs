@@ -119,11 +119,36 @@ fn annex_check_passes_on_the_default_site_and_writes_nothing() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("check: 0 errors"), "{stderr}");
+    // site.yaml's base_url is `/`: the feeds and sitemap would carry
+    // relative addresses.
+    assert!(
+        stderr.contains("site.yaml:3:12: warning[base-url]: base_url `/` has no host"),
+        "{stderr}"
+    );
     // Warnings are printed like a compiler's, with a hint each.
     for line in stderr.lines().filter(|l| l.contains(": warning[")) {
         let (place, _) = line.split_once(": warning[").unwrap();
         assert_eq!(place.rsplitn(3, ':').count(), 3, "path:line:col in {line}");
     }
+}
+
+#[test]
+fn a_base_url_with_a_host_needs_no_warning() {
+    let site = copy_of_good_site();
+    edit(
+        site.path(),
+        "site.yaml",
+        "base_url: /",
+        "base_url: https://example.org/release/",
+    );
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("base-url"), "{stderr}");
 }
 
 #[test]

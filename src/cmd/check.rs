@@ -31,6 +31,7 @@ pub fn run(args: Args) -> u8 {
         Ok((site, warnings)) => {
             diags.extend(warnings);
             diags.extend(crate::check::content(&site));
+            diags.extend(crate::check::publishing(&site));
             match build::render_site(
                 &site,
                 &RenderOptions {
