@@ -127,6 +127,13 @@ pub fn parse<T: DeserializeOwned>(front: &str, front_line: usize) -> Result<T, Y
             }
             message = format!("the key `{key}` appears twice");
         }
+        if let Some(field) = message.strip_suffix("expected a YAML tag starting with '!'") {
+            // serde_yaml's words for a list or map given to a field that
+            // takes one of a few names (`scope: [released]`).
+            let field = field.split(": invalid type").next().unwrap_or_default();
+            message =
+                format!("{field}: takes one of its values as plain text, not a list or a map");
+        }
         let (kind, hint) = explain(&message);
         YamlError {
             line: line + front_line - 1,
@@ -272,6 +279,12 @@ fn explain(message: &str) -> (&'static str, String) {
             "write the value as the message says (see docs/content.md)".into(),
         );
     }
+    if message.starts_with("takes one of its values") {
+        return (
+            "wrong-type",
+            "write one of the values docs/content.md lists for the field, after the colon".into(),
+        );
+    }
     if message.starts_with("unknown variant") {
         return (
             "wrong-type",
@@ -365,6 +378,17 @@ mod tests {
         let e = parse::<MeetingMeta>(front, 2).unwrap_err();
         assert_eq!(e.kind, "wrong-type");
         assert_eq!(e.line, 5);
+    }
+
+    #[test]
+    fn a_list_for_a_field_of_names_says_so() {
+        let e =
+            parse::<MeetingMeta>("title: T\ndate: 2024-07-09\nscope: [released]\n", 2).unwrap_err();
+        assert_eq!((e.line, e.column, e.kind), (4, 8, "wrong-type"));
+        assert_eq!(
+            e.message,
+            "scope: takes one of its values as plain text, not a list or a map"
+        );
     }
 
     #[test]
