@@ -320,6 +320,87 @@ pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Diagnostics
     diags
 }
 
+/// Puts each broken link or anchor that a content file wrote (its
+/// Markdown) on that file, at the link, instead of on the rendered page:
+/// the file is what the user edits. A link the page's template made, or
+/// one not found as written in the file, stays on the page.
+pub fn on_sources(diags: Diagnostics, site: &Site) -> Diagnostics {
+    let c = &site.content;
+    let mut source_of: HashMap<PathBuf, &Path> = HashMap::new();
+    for (folder, entries) in [
+        (
+            "meetings",
+            c.meetings
+                .iter()
+                .map(|e| (&e.slug, e.path.as_path()))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "documents",
+            c.documents
+                .iter()
+                .map(|e| (&e.slug, e.path.as_path()))
+                .collect(),
+        ),
+        (
+            "press",
+            c.press
+                .iter()
+                .map(|e| (&e.slug, e.path.as_path()))
+                .collect(),
+        ),
+    ] {
+        for (slug, path) in entries {
+            source_of.insert(Path::new(folder).join(slug).join("index.html"), path);
+        }
+    }
+    let mut texts: HashMap<&Path, String> = HashMap::new();
+    let moved = diags
+        .0
+        .into_iter()
+        .map(|d| {
+            if d.code != "broken-link" && d.code != "broken-anchor" {
+                return d;
+            }
+            let Some(&source) = source_of.get(&d.path) else {
+                return d;
+            };
+            // The link as written: `link `X` ...` or `anchor `#X` ...`.
+            let Some(written) = d.message.split('`').nth(1) else {
+                return d;
+            };
+            let text = texts
+                .entry(source)
+                .or_insert_with(|| std::fs::read_to_string(source).unwrap_or_default());
+            let Some(offset) = text
+                .find(&format!("]({written}"))
+                .map(|i| i + 2)
+                .or_else(|| text.find(&format!("({written}")).map(|i| i + 1))
+                .or_else(|| {
+                    written
+                        .starts_with('#')
+                        .then(|| text.find(written))
+                        .flatten()
+                })
+            else {
+                return d;
+            };
+            let (line, column) = crate::diagnostics::line_col(text, offset);
+            let mut moved = Diagnostic::error(
+                d.code,
+                source,
+                format!("{} (on {})", d.message, d.path.display()),
+            )
+            .at(line, column);
+            moved.hint = d.hint;
+            moved
+        })
+        .collect();
+    let mut diags = Diagnostics(moved);
+    diags.sort();
+    diags
+}
+
 /// Fetches every distinct external `http(s)` link of the rendered pages,
 /// eight at a time with a ten-second limit each, and reports those that
 /// fail at the first place they appear.

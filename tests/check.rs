@@ -151,6 +151,31 @@ fn a_base_url_with_a_host_needs_no_warning() {
     assert!(!stderr.contains("base-url"), "{stderr}");
 }
 
+/// A broken link written in a content file is reported in that file, at
+/// the link, not in the page it was rendered into.
+#[test]
+fn a_broken_link_in_markdown_is_located_in_its_content_file() {
+    let site = copy_of_good_site();
+    let meeting = site.path().join("content/meetings/01-minister.md");
+    let mut text = std::fs::read_to_string(&meeting).unwrap();
+    text.push_str("\nSee [the note](../../documents/no-such-note/).\n");
+    let line = text.lines().count();
+    std::fs::write(&meeting, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(site.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let at = format!("content/meetings/01-minister.md:{line}:16: error[broken-link]: link `../../documents/no-such-note/`");
+    assert!(stderr.contains(&at), "expected {at} in:\n{stderr}");
+    assert!(
+        stderr.contains("(on meetings/"),
+        "names the page too: {stderr}"
+    );
+}
+
 #[test]
 fn annex_check_reports_errors_with_exit_1_and_touches_no_output() {
     let site = copy_of_good_site();

@@ -46,7 +46,8 @@ pub fn run(args: Args) -> u8 {
                         .map(|f| (PathBuf::from(f.path), f.bytes))
                         .collect();
                     let base = crate::render::base_path(&site.content.config.base_url);
-                    diags.extend(crate::check::links(&files, &base));
+                    let links = crate::check::links(&files, &base);
+                    diags.extend(crate::check::on_sources(links, &site));
                     if args.external {
                         diags.extend(crate::check::external_links(&files));
                     }
