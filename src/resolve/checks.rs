@@ -26,6 +26,8 @@ pub(super) struct MeetingLinks {
 pub(super) struct Checker<'a> {
     documents: &'a [Entry<DocumentMeta>],
     press: &'a [Entry<PressMeta>],
+    /// Press items' texts made [`plain`], for quotes not found as written.
+    plain_press: HashMap<usize, String>,
     slugs: &'a SlugIndex,
     pub(super) codes: CodeChecker<'a>,
     /// Paragraph numbers of the documents a reference names a paragraph
@@ -44,6 +46,7 @@ impl<'a> Checker<'a> {
         Checker {
             documents,
             press,
+            plain_press: HashMap::new(),
             slugs,
             codes,
             paragraphs: HashMap::new(),
@@ -106,7 +109,19 @@ impl<'a> Checker<'a> {
                 let item = &self.press[pi];
                 // A body a build already let go of cannot be checked
                 // (never the case while resolving).
-                if !item.body.is_empty() && !quoted_in(&pr.quote, &item.body) {
+                // Most quotes are copied as they are: a plain search finds
+                // them; the rest are compared with the item's text made
+                // plain once.
+                let verbatim = pr.quote.trim_end_matches(['.', ',', ';', ':']);
+                let found = item.body.is_empty()
+                    || memchr::memmem::find(item.body.as_bytes(), verbatim.as_bytes()).is_some()
+                    || quoted_in(
+                        &pr.quote,
+                        self.plain_press
+                            .entry(pi)
+                            .or_insert_with(|| plain(&item.body)),
+                    );
+                if !found {
                     let start: String = pr.quote.chars().take(24).collect();
                     let (line, col) = self.refs.locate(&m.path, "quote", start.trim_end());
                     diags.push(
@@ -219,25 +234,9 @@ pub(super) fn slug_index<M>(
 /// emphasis and escapes in the text, and the punctuation that ends a part
 /// (a quote may close with a full stop where the sentence goes on). A cut
 /// marked with `…`, `...` or `[…]` splits the quote into parts that must
-/// appear in order.
+/// appear in order. `text` is the press item's text already made
+/// [`plain`].
 pub(super) fn quoted_in(quote: &str, text: &str) -> bool {
-    fn plain(s: &str) -> String {
-        let mut out = String::with_capacity(s.len());
-        for c in s.chars() {
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
-                '\u{201c}' | '\u{201d}' => '"',
-                '*' | '_' | '\\' => continue,
-                c if c.is_whitespace() => ' ',
-                c => c,
-            };
-            if !(c == ' ' && (out.is_empty() || out.ends_with(' '))) {
-                out.push(c);
-            }
-        }
-        out.trim_end().to_string()
-    }
-    let text = plain(text);
     let quote = quote
         .replace("[…]", "…")
         .replace("[...]", "…")
@@ -256,6 +255,36 @@ pub(super) fn quoted_in(quote: &str, text: &str) -> bool {
         }
     }
     true
+}
+
+/// `s` as [`quoted_in`] compares it: runs of white space as one space,
+/// curly quotes and apostrophes straight, Markdown's `*`, `_` and `\\`
+/// left out.
+pub(super) fn plain(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut after_space = true;
+    for c in s.chars() {
+        let c = match c {
+            '\u{2018}' | '\u{2019}' | '\u{02bc}' => '\'',
+            '\u{201c}' | '\u{201d}' => '"',
+            '*' | '_' | '\\' => continue,
+            c if c.is_whitespace() => ' ',
+            c => c,
+        };
+        if c == ' ' {
+            if after_space {
+                continue;
+            }
+            after_space = true;
+        } else {
+            after_space = false;
+        }
+        out.push(c);
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
 }
 
 /// Looks up redaction codes in the grounds table.
