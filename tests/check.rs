@@ -8,6 +8,18 @@ fn site_from(root: &Path) -> annex::model::Site {
     annex::resolve::resolve(content).expect("resolves").0
 }
 
+/// `annex check --root ROOT`: its stderr, once the exit code is `code`.
+fn annex_check(root: &Path, code: i32) -> String {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
+        .args(["check", "--root"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "{stderr}");
+    stderr
+}
+
 fn copy_of_good_site() -> tempfile::TempDir {
     let from = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/good");
     let dir = tempfile::tempdir().unwrap();
@@ -111,13 +123,7 @@ fn cited_but_unused_grounds_are_warnings() {
 #[test]
 fn annex_check_passes_on_the_default_site_and_writes_nothing() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["check", "--root"])
-        .arg(root)
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = annex_check(root, 0);
     assert!(stderr.contains("check: 0 errors"), "{stderr}");
     // site.yaml's base_url is `/`: the feeds and sitemap would carry
     // relative addresses.
@@ -141,13 +147,7 @@ fn a_base_url_with_a_host_needs_no_warning() {
         "base_url: /",
         "base_url: https://example.org/release/",
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["check", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    let stderr = annex_check(site.path(), 0);
     assert!(!stderr.contains("base-url"), "{stderr}");
 }
 
@@ -161,13 +161,7 @@ fn a_broken_link_in_markdown_is_located_in_its_content_file() {
     text.push_str("\nSee [the note](../../documents/no-such-note/).\n");
     let line = text.lines().count();
     std::fs::write(&meeting, text).unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["check", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = annex_check(site.path(), 1);
     let at = format!("content/meetings/01-minister.md:{line}:16: error[broken-link]: link `../../documents/no-such-note/`");
     assert!(stderr.contains(&at), "expected {at} in:\n{stderr}");
     assert!(
@@ -199,13 +193,7 @@ fn annex_check_reports_errors_with_exit_1_and_touches_no_output() {
         "s9(2)(g)(i)",
         "s9(2)(q)",
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_annex"))
-        .args(["check", "--root"])
-        .arg(site.path())
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let stderr = annex_check(site.path(), 1);
     assert!(
         stderr.contains("p01-file-note.md:17:24: error[unknown-code]"),
         "{stderr}"
