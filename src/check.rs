@@ -326,34 +326,20 @@ pub fn links(files: &BTreeMap<PathBuf, Vec<u8>>, base_path: &str) -> Diagnostics
 /// one not found as written in the file, stays on the page.
 pub fn on_sources(diags: Diagnostics, site: &Site) -> Diagnostics {
     let c = &site.content;
-    let mut source_of: HashMap<PathBuf, &Path> = HashMap::new();
-    for (folder, entries) in [
-        (
-            "meetings",
-            c.meetings
-                .iter()
-                .map(|e| (&e.slug, e.path.as_path()))
-                .collect::<Vec<_>>(),
-        ),
-        (
-            "documents",
+    let page = |folder: &str, slug: &str| Path::new(folder).join(slug).join("index.html");
+    let source_of: HashMap<PathBuf, &Path> = (c.meetings.iter())
+        .map(|e| (page("meetings", &e.slug), e.path.as_path()))
+        .chain(
             c.documents
                 .iter()
-                .map(|e| (&e.slug, e.path.as_path()))
-                .collect(),
-        ),
-        (
-            "press",
+                .map(|e| (page("documents", &e.slug), e.path.as_path())),
+        )
+        .chain(
             c.press
                 .iter()
-                .map(|e| (&e.slug, e.path.as_path()))
-                .collect(),
-        ),
-    ] {
-        for (slug, path) in entries {
-            source_of.insert(Path::new(folder).join(slug).join("index.html"), path);
-        }
-    }
+                .map(|e| (page("press", &e.slug), e.path.as_path())),
+        )
+        .collect();
     let mut texts: HashMap<&Path, String> = HashMap::new();
     let moved = diags
         .0

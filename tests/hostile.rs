@@ -65,6 +65,10 @@ impl Project {
             .expect("annex runs")
     }
 
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.root().join(rel)).unwrap()
+    }
+
     fn write(&self, rel: &str, bytes: impl AsRef<[u8]>) {
         let p = self.root().join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -558,7 +562,7 @@ fn an_output_folder_inside_the_project_s_own_folders_is_refused() {
         }
     }
     // The same from site.yaml's output_dir.
-    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let yaml = p.read("site.yaml");
     p.write("site.yaml", format!("{yaml}\noutput_dir: content\n"));
     let before = snapshot(p.root());
     let out = build_with(&p, &[]);
@@ -620,7 +624,7 @@ fn an_output_folder_annex_did_not_write_needs_force() {
 #[test]
 fn a_base_url_that_is_not_one_is_located() {
     let p = Project::new();
-    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let yaml = p.read("site.yaml");
     for (bad, column) in [
         ("example.org/x/", 11),
         ("\"https://example.org/release/?q=1\"", 12),
@@ -649,7 +653,7 @@ fn a_base_url_that_is_not_one_is_located() {
 #[test]
 fn ground_codes_that_collide_are_located() {
     let p = Project::new();
-    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let yaml = p.read("site.yaml");
     let own = |codes: &[&str]| {
         let mut text = format!("{}\n  codes:\n", yaml.trim_end());
         for c in codes {
@@ -675,7 +679,7 @@ fn ground_codes_that_collide_are_located() {
 fn a_page_range_that_is_not_one_is_located() {
     let p = Project::new();
     let rel = "content/documents/p01-file-note.md";
-    let good = std::fs::read_to_string(p.root().join(rel)).unwrap();
+    let good = p.read(rel);
     assert!(good.contains("\npages: 1-2\n"));
     for bad in ["\"49-37\"", "0", "sixty"] {
         p.write(
@@ -697,7 +701,7 @@ fn a_page_range_that_is_not_one_is_located() {
 fn a_press_address_that_is_not_a_web_address_and_a_meeting_ending_before_it_starts_are_located() {
     let p = Project::new();
     let rel = "content/press/example-report.md";
-    let good = std::fs::read_to_string(p.root().join(rel)).unwrap();
+    let good = p.read(rel);
     for bad in ["javascript:alert(1)", "/news/story", "https://"] {
         p.write(
             rel,
@@ -712,7 +716,7 @@ fn a_press_address_that_is_not_a_web_address_and_a_meeting_ending_before_it_star
     );
     p.expect_success();
     let meeting = "content/meetings/01-minister.md";
-    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    let good = p.read(meeting);
     p.write(
         meeting,
         good.replace("start: \"07:30\"\n", "start: \"07:30\"\nend: \"06:45\"\n"),
@@ -728,7 +732,7 @@ fn a_press_address_that_is_not_a_web_address_and_a_meeting_ending_before_it_star
 fn a_press_quote_that_is_not_in_the_press_item_is_located() {
     let p = Project::new();
     let meeting = "content/meetings/01-minister.md";
-    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    let good = p.read(meeting);
     let quote = "quote: \"The minister met officials yesterday.\"";
     assert!(good.contains(quote));
     p.write(
@@ -760,12 +764,12 @@ fn a_press_quote_that_is_not_in_the_press_item_is_located() {
 fn an_empty_slug_and_a_zero_home_list_limit_are_located() {
     let p = Project::new();
     let meeting = "content/meetings/01-minister.md";
-    let good = std::fs::read_to_string(p.root().join(meeting)).unwrap();
+    let good = p.read(meeting);
     p.write(meeting, good.replacen("---\n", "---\nslug: \"---\"\n", 1));
     let stderr = p.expect_error(meeting, 2, 8);
     assert!(stderr.contains("empty URL slug"), "{stderr}");
     p.write(meeting, good);
-    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let yaml = p.read("site.yaml");
     p.write("site.yaml", format!("{yaml}home_list_limit: 0\n"));
     let line = yaml.lines().count() + 1;
     let stderr = p.expect_error("site.yaml", line, 18);
@@ -784,7 +788,7 @@ fn a_missing_theme_is_blamed_where_it_was_named() {
         stderr.starts_with("error: --theme: no theme `nosuch`"),
         "{stderr}"
     );
-    let yaml = std::fs::read_to_string(p.root().join("site.yaml")).unwrap();
+    let yaml = p.read("site.yaml");
     p.write("site.yaml", format!("{yaml}theme: nosuch\n"));
     let stderr = p.expect_error("site.yaml", yaml.lines().count() + 1, 8);
     assert!(stderr.contains("theme `nosuch` not found"), "{stderr}");

@@ -36,11 +36,10 @@ pub fn run(args: Args) -> u8 {
     }
     if let Some(url) = &args.base_url {
         let absolute = url.starts_with("http://") || url.starts_with("https://");
-        if let Err(why) = crate::render::check_base_url(url).and_then(|()| {
-            absolute
-                .then_some(())
-                .ok_or_else(|| format!("`{url}` is not an absolute http(s) URL"))
-        }) {
+        let problem = crate::render::check_base_url(url)
+            .err()
+            .or_else(|| (!absolute).then(|| format!("`{url}` is not an absolute http(s) URL")));
+        if let Some(why) = problem {
             eprintln!("error: --base-url: {why}");
             return super::USAGE;
         }

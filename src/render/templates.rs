@@ -3,9 +3,10 @@
 //! The default theme is compiled into the binary, so any project builds
 //! without a copy of it. A folder `themes/<name>/` in the project replaces
 //! its files one at a time (and is required for any theme other than
-//! `default`, which falls back to the built-in files for the rest); a
-//! project's own `templates/` folder then overrides any single template. Content never reaches Tera as template source: pages
-//! hand it over as values, already escaped or rendered.
+//! `default`; every theme falls back to the built-in files for the rest);
+//! a project's own `templates/` folder then overrides any single template.
+//! Content never reaches Tera as template source: pages hand it over as
+//! values, already escaped or rendered.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -104,23 +105,31 @@ pub fn load_theme(root: &Path, name: &str) -> Result<Theme, Diagnostics> {
         static_files.insert(file.to_string(), bytes.to_vec());
     }
     if name != "default" && !theme_dir.is_dir() {
-        // Named in site.yaml, or else given with `--theme`.
+        // Named in site.yaml: `annex build --theme` checks its own name
+        // before it gets here.
         let yaml = std::fs::read_to_string(root.join("site.yaml")).unwrap_or_default();
-        let in_yaml = yaml
-            .lines()
-            .position(|l| l.trim_start().starts_with("theme:") && l.contains(name));
-        let message = format!(
-            "theme `{name}` not found: no folder {}",
-            theme_dir.display()
-        );
-        let found = match in_yaml {
-            Some(i) => {
-                let (line, col) = crate::yaml::locate(&yaml, "theme", name);
-                Diagnostic::error("theme", "site.yaml", message).at(line.max(i + 1), col)
+        let mut line_start = 0;
+        let mut at = None;
+        for line in yaml.split_inclusive('\n') {
+            if line.trim_start().starts_with("theme:") {
+                at = line.find(name).map(|c| line_start + c);
+                break;
             }
-            None => Diagnostic::error("theme", "--theme", message),
-        };
-        diags.push(found.hint("use `default`, or add the theme's folder under themes/"));
+            line_start += line.len();
+        }
+        let (line, col) = at.map_or((1, 1), |at| crate::diagnostics::line_col(&yaml, at));
+        diags.push(
+            Diagnostic::error(
+                "theme",
+                "site.yaml",
+                format!(
+                    "theme `{name}` not found: no folder {}",
+                    theme_dir.display()
+                ),
+            )
+            .at(line, col)
+            .hint("use `default`, or add the theme's folder under themes/"),
+        );
         return Err(diags);
     }
     read_tree(
@@ -274,13 +283,8 @@ fn set_errors(
     if let tera::ErrorKind::MissingParent { current, parent } = e.kind() {
         if let Some((text, path)) = sources.get(current) {
             let (line, column) = text
-                .lines()
-                .enumerate()
-                .find_map(|(i, l)| {
-                    l.find(parent.as_str())
-                        .map(|c| (i + 1, l[..c].chars().count() + 1))
-                })
-                .unwrap_or((1, 1));
+                .find(parent.as_str())
+                .map_or((1, 1), |at| crate::diagnostics::line_col(text, at));
             return vec![Diagnostic::error(
                 "template",
                 path,

@@ -107,12 +107,11 @@ impl<'a> Checker<'a> {
             if let Some(pi) = found {
                 push_unique(&mut links.press, pi);
                 let item = &self.press[pi];
-                // A body a build already let go of cannot be checked
-                // (never the case while resolving).
                 // Most quotes are copied as they are: a plain search finds
                 // them; the rest are compared with the item's text made
-                // plain once.
-                let verbatim = pr.quote.trim_end_matches(['.', ',', ';', ':']);
+                // plain once. (A body a build already let go of cannot be
+                // checked; never the case while resolving.)
+                let verbatim = pr.quote.trim_end_matches(CLOSING);
                 let found = item.body.is_empty()
                     || memchr::memmem::find(item.body.as_bytes(), verbatim.as_bytes()).is_some()
                     || quoted_in(
@@ -228,6 +227,9 @@ pub(super) fn slug_index<M>(
     index
 }
 
+/// The punctuation a quote may end a part with where the text goes on.
+const CLOSING: [char; 4] = ['.', ',', ';', ':'];
+
 /// Whether `quote` is in `text` word for word, allowing for what copying
 /// a passage changes without changing its words: line breaks and runs of
 /// spaces, curly or straight quotes and apostrophes, and Markdown's
@@ -242,12 +244,9 @@ pub(super) fn quoted_in(quote: &str, text: &str) -> bool {
         .replace("[...]", "…")
         .replace("...", "…");
     let mut from = 0;
-    let parts = quote.split('…').map(|p| {
-        plain(p)
-            .trim_end_matches(['.', ',', ';', ':'])
-            .trim_end()
-            .to_string()
-    });
+    let parts = quote
+        .split('…')
+        .map(|p| plain(p).trim_end_matches(CLOSING).trim_end().to_string());
     for part in parts.filter(|p| !p.is_empty()) {
         match text[from..].find(&part) {
             Some(at) => from += at + part.len(),

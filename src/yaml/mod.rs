@@ -176,14 +176,19 @@ fn strip_positions(raw: &str) -> (String, Vec<(usize, usize)>) {
     (out, positions)
 }
 
-/// The value a message of annex's own types quotes (`` `49-37` is not a
-/// page range: ...``, after the field path serde puts before it).
-fn bad_value(message: &str) -> Option<&str> {
-    let message = match message.find(": ") {
+/// `message` without the field path serde puts before a nested error
+/// (`participants[0].people: ...`).
+fn without_path(message: &str) -> &str {
+    match message.find(": ") {
         Some(i) if !message[..i].contains(' ') => &message[i + 2..],
         _ => message,
-    };
-    let rest = message.strip_prefix('`')?;
+    }
+}
+
+/// The value a message of annex's own types quotes (`` `49-37` is not a
+/// page range: ...``, after the field path).
+fn bad_value(message: &str) -> Option<&str> {
+    let rest = without_path(message).strip_prefix('`')?;
     let (value, after) = rest.split_once('`')?;
     after.starts_with(" is not ").then_some(value)
 }
@@ -239,11 +244,7 @@ pub fn parse_document<T: DeserializeOwned>(text: &str) -> Result<T, YamlError> {
 
 /// A hint for the common parser messages, so the user knows what to do.
 fn explain(message: &str) -> (&'static str, String) {
-    // Nested errors carry a path prefix (`participants[0].people: ...`).
-    let message = match message.find(": ") {
-        Some(i) if !message[..i].contains(' ') => &message[i + 2..],
-        _ => message,
-    };
+    let message = without_path(message);
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let field = rest.split('`').next().unwrap_or_default();
         let expected: Vec<&str> = message
@@ -273,7 +274,7 @@ fn explain(message: &str) -> (&'static str, String) {
             "give the field a value of the expected type (see docs/content.md)".into(),
         );
     }
-    if message.starts_with('`') && message.contains("` is not ") {
+    if bad_value(message).is_some() {
         return (
             "bad-value",
             "write the value as the message says (see docs/content.md)".into(),
